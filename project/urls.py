@@ -1,0 +1,31 @@
+"""URL map: the viewflow Material site shell, the REST API v1, admin and accounts."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from viewflow.urls import Site
+
+from decisions.views import DecisionsApp
+from elections.views import ElectionsApp
+from workflows.views import HomeView, OrganisationApp, WorkbenchApp
+
+site = Site(
+    title="医院党委工作流",
+    primary_color="#b71c1c",
+    secondary_color="#f9a825",
+    viewsets=[WorkbenchApp(), DecisionsApp(), ElectionsApp(), OrganisationApp()],
+)
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("workflows.urls_api")),
+    path("api/v1/", include("decisions.urls_api")),
+    path("api/v1/", include("elections.urls_api")),
+    path("", site.urls),
+]

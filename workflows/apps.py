@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate, pre_save
+
+
+class WorkflowsConfig(AppConfig):
+    name = "workflows"
+    verbose_name = "组织与流程"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from simple_history.signals import pre_create_historical_record
+        from viewflow.workflow.models import Task
+
+        from . import audit, tasks
+
+        pre_create_historical_record.connect(audit.fill_history_context, dispatch_uid="workflows_history_context")
+        pre_save.connect(tasks.set_task_due, sender=Task, dispatch_uid="workflows_task_due")
+        post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="workflows_role_groups")
+
+
+def _create_role_groups(sender, **kwargs):
+    from .permissions import ensure_role_groups
+
+    ensure_role_groups()

@@ -1,0 +1,12 @@
+"""Template context every page of the shell needs."""
+
+from .permissions import role_codes
+from .roles import Role
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    labels = dict(Role.choices)
+    return {"my_role_labels": [str(labels[c]) for c in sorted(role_codes(user)) if c in labels]}

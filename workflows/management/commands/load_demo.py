@@ -1,0 +1,37 @@
+"""Load the demo hospital (organisation, then each app's demo processes). Idempotent."""
+
+import json
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from workflows.audit import audit_context
+from workflows.demo import demo_hooks
+from workflows.demo_org import build_demo_org
+from workflows.org_import import import_org
+
+
+class Command(BaseCommand):
+    help = "Import the demo hospital and add demo decisions, meetings and elections."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--write", metavar="FILE", help="only write the demo organisation JSON to FILE")
+        parser.add_argument("--org-only", action="store_true", help="import the organisation only")
+
+    def handle(self, *args, write=None, org_only=False, **options):
+        today = timezone.localdate()
+        data = build_demo_org(today)
+        if write:
+            with open(write, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, indent=1)
+            self.stdout.write(f"wrote {write}")
+            return
+        result = import_org(data=data, source="load_demo")
+        self.stdout.write(result.summary() if result.changed else "组织：没有变化。")
+        if org_only:
+            return
+        with audit_context(reason="演示数据"):
+            for hook in demo_hooks():
+                message = hook(today)
+                if message:
+                    self.stdout.write(str(message))

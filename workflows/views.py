@@ -1,0 +1,258 @@
+"""Pages of the shared plumbing: the task inbox, the generic task page, the organisation."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+from viewflow.urls import Application
+from viewflow.workflow.models import Task
+
+from . import tasks as task_service
+from .exceptions import Conflict, FormInvalid
+from .flow_nodes import process_diagram_svg
+from .models import Unit, User
+from .permissions import can, require
+from .roles import Role
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    template_name = "workflows/inbox.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        qs = task_service.filter_tasks(
+            task_service.open_tasks_for(self.request.user),
+            flow=self.request.GET.get("flow") or None,
+            step=self.request.GET.get("step") or None,
+        )
+        if self.request.GET.get("overdue"):
+            qs = qs.filter(data__due__lt=timezone.now().isoformat())
+        return qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context["rows"] = [
+            {
+                "task": task,
+                "title": task_service.task_title(task),
+                "flow": task_service.flow_code_of(task),
+                "due": task_service.task_due(task),
+                "overdue": (task_service.task_due(task) or now) < now,
+                "mine": task.owner_id == self.request.user.pk,
+            }
+            for task in context["object_list"]
+        ]
+        context["flows"] = [
+            (code, flow_class.process_title) for code, (flow_class, _) in task_service.registered_flows().items()
+        ]
+        context["query"] = self.request.GET.copy()
+        context["query"].pop("page", None)
+        return context
+
+
+def _task_for_page(request, pk):
+    task = get_object_or_404(Task.objects.select_related("process", "owner"), pk=pk, flow_task_type="HUMAN")
+    if task.status in task_service.OPEN_STATUSES and not task_service.may_act_on(request.user, task):
+        raise PermissionDenied
+    if task.status not in task_service.OPEN_STATUSES and task.owner_id != request.user.pk:
+        raise Http404
+    return task
+
+
+class TaskPageView(LoginRequiredMixin, TemplateView):
+    """Any human step of any flow: the step's form, the subject, earlier steps, the diagram."""
+
+    template_name = "workflows/task_page.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.task = _task_for_page(request, kwargs["pk"])
+        self.step = task_service.step_of(self.task)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        task, step = self.task, self.step
+        if form is None:
+            form = step.form_class(task=task, user=self.request.user)
+        context.update(
+            task=task,
+            step=step,
+            form=form,
+            title=task_service.task_title(task),
+            due=task_service.task_due(task),
+            is_open=task.status in task_service.OPEN_STATUSES,
+            diagram=process_diagram_svg(task.process),
+            timeline=process_timeline(task.process),
+        )
+        if step.context is not None:
+            context.update(step.context(task=task, user=self.request.user))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            task_service.task_complete(task=self.task, user=request.user, data=_form_data(request))
+        except FormInvalid as invalid:
+            return self.render_to_response(self.get_context_data(form=invalid.form), status=400)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return HttpResponseRedirect(reverse("workbench:inbox"))
+        except _service_validation_error() as error:
+            form = self.step.form_class(data=_form_data(request), task=self.task, user=request.user)
+            form.is_valid()
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, f"已办理：{task_service.task_title(self.task)}")
+        return HttpResponseRedirect(reverse("workbench:inbox"))
+
+
+def _service_validation_error():
+    from django.core.exceptions import ValidationError
+
+    return ValidationError
+
+
+def _form_data(request):
+    """POST data with multi-valued keys kept as lists (like a JSON payload)."""
+    data = {}
+    for key in request.POST:
+        if key == "csrfmiddlewaretoken":
+            continue
+        values = request.POST.getlist(key)
+        data[key] = values if len(values) > 1 else values[0]
+    return data
+
+
+class TaskClaimView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        task = get_object_or_404(Task, pk=pk, flow_task_type="HUMAN")
+        try:
+            task_service.task_claim(task=task, user=request.user)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return HttpResponseRedirect(reverse("workbench:inbox"))
+        return HttpResponseRedirect(reverse("workbench:task", args=[task.pk]))
+
+
+def process_timeline(process):
+    """Finished and open human steps of a process, oldest first, for a timeline."""
+    tasks = (
+        Task.objects.filter(process=process)
+        .exclude(flow_task_type__in=["START", "END"])
+        .select_related("owner")
+        .order_by("created", "pk")
+    )
+    return [
+        {
+            "title": str(t.flow_task.task_title or t.flow_task.name) if t.flow_task else "",
+            "code": t.flow_task.name if t.flow_task else "",
+            "status": task_service.API_STATUS.get(t.status, str(t.status).lower()),
+            "owner": t.owner,
+            "created": t.created,
+            "finished": t.finished,
+            "human": t.flow_task_type == "HUMAN",
+        }
+        for t in tasks
+        if t.flow_task_type == "HUMAN" or t.status != "DONE"
+    ]
+
+
+# --- organisation ------------------------------------------------------------------------
+
+
+class UnitListView(LoginRequiredMixin, ListView):
+    template_name = "workflows/unit_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = Unit.objects.select_related("parent").annotate(
+            member_count=Count("people", filter=Q(people__is_active=True) & ~Q(people__membership="none")),
+            full_count=Count("people", filter=Q(people__is_active=True, people__membership="full")),
+        )
+        if not can(user, "workflows.oversee_organisation"):
+            qs = qs.filter(pk__in=user.role_grants.filter(unit__isnull=False).values("unit"))
+        params = self.request.GET
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        if params.get("parent"):
+            qs = qs.filter(parent__code=params["parent"])
+        if params.get("q"):
+            qs = qs.filter(Q(name__icontains=params["q"]) | Q(code__icontains=params["q"]))
+        return qs.order_by("kind", "code")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["general_branches"] = Unit.objects.filter(kind=Unit.Kind.GENERAL_BRANCH).order_by("code")
+        context["kinds"] = Unit.Kind.choices
+        context["query"] = self.request.GET.copy()
+        context["query"].pop("page", None)
+        return context
+
+
+class UnitDetailView(LoginRequiredMixin, DetailView):
+    template_name = "workflows/unit_detail.html"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    model = Unit
+
+    def get_object(self, queryset=None):
+        unit = super().get_object(queryset)
+        require(self.request.user, "workflows.view_unit", unit, hide=True)
+        return unit
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = self.object
+        context["terms"] = unit.terms.order_by("-started")
+        context["children"] = unit.children.order_by("code")
+        context["people"] = unit.people.filter(is_active=True).order_by("membership", "username")
+        context["officers"] = (
+            User.objects.filter(role_grants__unit=unit, role_grants__role__in=[
+                Role.BRANCH_SECRETARY, Role.BRANCH_COMMITTEE_MEMBER])
+            .distinct()
+        )
+        context["secretary"] = unit.secretary
+        context["may_lead"] = can(self.request.user, "workflows.lead_unit", unit)
+        return context
+
+
+class HomeView(LoginRequiredMixin, View):
+    def get(self, request):
+        return HttpResponseRedirect(reverse("workbench:inbox"))
+
+
+class WorkbenchApp(Application):
+    """工作台: my tasks."""
+
+    title = "工作台"
+    icon = "inbox"
+    app_name = "workbench"
+    menu_template_name = "workflows/app_menu.html"
+    menu_links = [("workbench:inbox", "我的待办", "assignment")]
+
+    inbox_path = path("", InboxView.as_view(), name="inbox")
+    task_path = path("tasks/<int:pk>/", TaskPageView.as_view(), name="task")
+    claim_path = path("tasks/<int:pk>/claim/", TaskClaimView.as_view(), name="claim")
+
+
+class OrganisationApp(Application):
+    """组织机构: units, terms and people."""
+
+    title = "组织机构"
+    icon = "account_tree"
+    app_name = "organisation"
+    menu_template_name = "workflows/app_menu.html"
+    menu_links = [("organisation:units", "党组织", "account_tree")]
+
+    units_path = path("", UnitListView.as_view(), name="units")
+    unit_path = path("units/<slug:code>/", UnitDetailView.as_view(), name="unit")
