@@ -36,7 +36,7 @@ class SplitEach(Split):
 
     activation_class = SplitEachActivation
 
-    def Next(self, node, case=None, data_source=None):  # noqa: N802 (viewflow's API)
+    def Next(self, node, case=None, data_source=None):
         self._activate_next.append((node, case, data_source))
         return self
 
