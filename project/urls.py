@@ -14,6 +14,7 @@ site = Site(
     title="医院党委工作流",
     primary_color="#b71c1c",
     secondary_color="#f9a825",
+    menu_template_name="workflows/site_menu.html",
     viewsets=[WorkbenchApp(), DecisionsApp(), ElectionsApp(), OrganisationApp()],
 )
 

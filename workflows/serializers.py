@@ -45,13 +45,21 @@ class TermSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "started", "ends", "status", "postponed_until", "postpone_reason"]
 
 
+def committee_of(unit: Unit):
+    """The unit's committee: 党委委员 for the hospital committee, 支部委员 (incl. secretary) otherwise."""
+    if unit.kind == Unit.Kind.COMMITTEE:
+        grants = {"role_grants__role__in": [Role.COMMITTEE_MEMBER, Role.PARTY_SECRETARY]}
+    else:
+        grants = {"role_grants__unit": unit,
+                  "role_grants__role__in": [Role.BRANCH_SECRETARY, Role.BRANCH_COMMITTEE_MEMBER]}
+    return User.objects.filter(is_active=True, **grants).distinct()
+
+
 class UnitSerializer(serializers.Serializer):
     def to_representation(self, unit: Unit):
         term = unit.current_term
         secretary = unit.secretary
-        committee = User.objects.filter(
-            role_grants__unit=unit, role_grants__role__in=[Role.BRANCH_SECRETARY, Role.BRANCH_COMMITTEE_MEMBER]
-        ).distinct()
+        committee = committee_of(unit)
         members = unit.people.filter(is_active=True).exclude(membership=User.Membership.NONE)
         return {
             "code": unit.code,

@@ -19,6 +19,7 @@ from .flow_nodes import process_diagram_svg
 from .models import Unit, User
 from .permissions import can, require
 from .roles import Role
+from .serializers import committee_of
 
 
 class InboxView(LoginRequiredMixin, ListView):
@@ -216,12 +217,11 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         context["terms"] = unit.terms.order_by("-started")
         context["children"] = unit.children.order_by("code")
         context["people"] = unit.people.filter(is_active=True).order_by("membership", "username")
-        context["officers"] = (
-            User.objects.filter(role_grants__unit=unit, role_grants__role__in=[
-                Role.BRANCH_SECRETARY, Role.BRANCH_COMMITTEE_MEMBER])
-            .distinct()
+        context["officers"] = committee_of(unit)
+        context["secretary"] = (
+            User.objects.filter(role_grants__role=Role.PARTY_SECRETARY, is_active=True).first()
+            if unit.kind == Unit.Kind.COMMITTEE else unit.secretary
         )
-        context["secretary"] = unit.secretary
         context["may_lead"] = can(self.request.user, "workflows.lead_unit", unit)
         return context
 

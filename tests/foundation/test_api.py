@@ -94,3 +94,10 @@ def test_html_pages_require_login_and_hide_other_branches(org, web, client):
     assert page.get("/organisation/units/b02/").status_code == 404
     listing = page.get("/organisation/").content.decode()
     assert "内科党支部" in listing and "外科党支部" not in listing
+
+
+@pytest.mark.django_db
+def test_hospital_committee_lists_its_members(org, api):
+    body = api(org["shuji"]).get("/api/v1/units/dw/").json()
+    assert body["kind"] == "committee" and body["parent"] is None
+    assert len(body["committee"]) == 9 and "shuji" in body["committee"]
