@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
     "viewflow",
@@ -126,6 +127,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "三重一大决策、党委会、三上三下支部换届、提醒与审计的 REST API（v1）。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files: hospital intranets often have no internet access.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
