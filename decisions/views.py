@@ -1,6 +1,195 @@
-"""Pages of the 三重一大 decisions and 党委会 meetings."""
+"""Pages of the 三重一大 decisions and 党委会 meetings (steps use the generic task page)."""
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
 from viewflow.urls import Application
+
+from workflows.exceptions import Conflict
+from workflows.flow_nodes import process_diagram_svg
+from workflows.permissions import can, require
+from workflows.views import process_timeline
+
+from . import api as decisions_api
+from . import selectors, services
+from .forms import DecisionForm, MeetingForm, WithdrawForm
+from .models import Decision
+from .steps import decision_materials, meeting_materials
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class DecisionListView(LoginRequiredMixin, ListView):
+    template_name = "decisions/decision_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        params = self.request.GET
+        return selectors.filter_decisions(
+            selectors.visible_decisions(self.request.user),
+            status=params.get("status"), category=params.get("category"), q=params.get("q"),
+        ).order_by("-created", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            statuses=Decision.Status.choices, categories=Decision.Category.choices,
+            may_propose=can(self.request.user, "decisions.propose"),
+            query=self.request.GET.copy(),
+        )
+        context["query"].pop("page", None)
+        return context
+
+
+class DecisionCreateView(LoginRequiredMixin, FormView):
+    template_name = "decisions/decision_form.html"
+    form_class = DecisionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(request.user, "decisions.propose")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            decision = services.decision_submit(user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, f"已申报议题：{decision.title}")
+        return HttpResponseRedirect(reverse("decisions:detail", args=[decision.pk]))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class DecisionDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "decisions/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision = selectors.get_visible_decision(self.request.user, kwargs["pk"])
+        process = selectors.process_of(decision)
+        context.update(decision_materials(decision))
+        context.update(
+            data=decisions_api.decision_data(decision),
+            process=process,
+            diagram=process_diagram_svg(process) if process else "",
+            timeline=process_timeline(process) if process else [],
+            history=selectors.decision_history(decision),
+            may_withdraw=(decision.status in Decision.WITHDRAWABLE
+                          and can(self.request.user, "decisions.withdraw", decision)),
+            withdraw_form=WithdrawForm(),
+            may_close_experts=(decision.status == Decision.Status.EXPERT_REVIEW
+                               and can(self.request.user, "workflows.run_office")),
+            meetings=decision.meetings.order_by("scheduled_at"),
+        )
+        return context
+
+
+class DecisionWithdrawView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        decision = selectors.get_visible_decision(request.user, pk)
+        form = WithdrawForm(data=request.POST)
+        if not form.is_valid():
+            messages.error(request, "请填写撤回理由。")
+        else:
+            try:
+                services.decision_withdraw(decision=decision, user=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, "议题已撤回。")
+            except Conflict as conflict:
+                messages.error(request, conflict.message)
+            except PermissionDenied:
+                raise
+        return HttpResponseRedirect(reverse("decisions:detail", args=[pk]))
+
+
+class DecisionCloseExpertReviewView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        decision = selectors.get_visible_decision(request.user, pk)
+        try:
+            services.expert_review_close(decision=decision, user=request.user)
+            messages.success(request, "已关闭专家论证，逾期未答复的专家已记录。")
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+        return HttpResponseRedirect(reverse("decisions:detail", args=[pk]))
+
+
+class MeetingListView(LoginRequiredMixin, ListView):
+    template_name = "decisions/meeting_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        require(self.request.user, "decisions.view_meeting", hide=True)
+        return selectors.visible_meetings(self.request.user).order_by("-scheduled_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_schedule"] = can(self.request.user, "decisions.schedule_meeting")
+        return context
+
+
+class MeetingCreateView(LoginRequiredMixin, FormView):
+    template_name = "decisions/meeting_form.html"
+    form_class = MeetingForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(request.user, "decisions.schedule_meeting")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            meeting = services.meeting_schedule(user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, f"已发出会议通知：{meeting.title}")
+        return HttpResponseRedirect(reverse("decisions:meeting", args=[meeting.pk]))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MeetingDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "decisions/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = selectors.get_visible_meeting(self.request.user, kwargs["pk"])
+        process = selectors.process_of(meeting)
+        context.update(meeting_materials(meeting))
+        context.update(
+            process=process,
+            diagram=process_diagram_svg(process) if process else "",
+            timeline=process_timeline(process) if process else [],
+            history=selectors.meeting_history(meeting),
+        )
+        return context
+
+
+class MeetingMinutesDocxView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        meeting = selectors.get_visible_meeting(request.user, pk)
+        try:
+            return decisions_api.minutes_response(meeting)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return HttpResponseRedirect(reverse("decisions:meeting", args=[pk]))
 
 
 class DecisionsApp(Application):
@@ -8,4 +197,19 @@ class DecisionsApp(Application):
     icon = "gavel"
     app_name = "decisions"
     menu_template_name = "workflows/app_menu.html"
-    menu_links = []
+    menu_links = [
+        ("decisions:list", "议题", "list_alt"),
+        ("decisions:new", "申报议题", "add_circle"),
+        ("decisions:meetings", "党委会", "groups"),
+    ]
+
+    list_path = path("", DecisionListView.as_view(), name="list")
+    new_path = path("new/", DecisionCreateView.as_view(), name="new")
+    detail_path = path("<int:pk>/", DecisionDetailView.as_view(), name="detail")
+    withdraw_path = path("<int:pk>/withdraw/", DecisionWithdrawView.as_view(), name="withdraw")
+    close_experts_path = path("<int:pk>/close-expert-review/", DecisionCloseExpertReviewView.as_view(),
+                              name="close_experts")
+    meetings_path = path("meetings/", MeetingListView.as_view(), name="meetings")
+    meeting_new_path = path("meetings/new/", MeetingCreateView.as_view(), name="meeting_new")
+    meeting_path = path("meetings/<int:pk>/", MeetingDetailView.as_view(), name="meeting")
+    minutes_docx_path = path("meetings/<int:pk>/minutes.docx", MeetingMinutesDocxView.as_view(), name="minutes_docx")

@@ -1,6 +1,202 @@
 """Pages of the 三上三下 branch elections."""
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.generic import ListView, TemplateView
 from viewflow.urls import Application
+
+from workflows.exceptions import Conflict
+from workflows.flow_nodes import process_diagram_svg
+from workflows.models import Unit
+from workflows.permissions import can, require
+from workflows.tasks import may_act_on
+from workflows.views import process_timeline
+
+from . import services
+from .forms import ElectionRequestForm, RecommendationForm
+from .models import Election
+from .selectors import (
+    get_visible_election,
+    my_recommendation,
+    open_tasks,
+    process_of,
+    rounds_data,
+    term_overview,
+    visible_elections,
+)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+class ElectionListView(LoginRequiredMixin, ListView):
+    template_name = "elections/list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        qs = visible_elections(self.request.user).order_by("-created", "-pk")
+        if self.request.GET.get("status"):
+            qs = qs.filter(status=self.request.GET["status"])
+        return qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = Election.Status.choices
+        context["may_request"] = bool(_requestable_units(self.request.user))
+        context["may_overview"] = can(self.request.user, "elections.overview")
+        context["query"] = self.request.GET.copy()
+        context["query"].pop("page", None)
+        return context
+
+
+def _requestable_units(user):
+    units = Unit.objects.filter(kind__in=[Unit.Kind.BRANCH, Unit.Kind.GENERAL_BRANCH], active=True).order_by("code")
+    if can(user, "elections.review"):
+        return list(units)
+    return [u for u in units.filter(rolegrant__user=user, rolegrant__role="branch_secretary")
+            if can(user, "elections.request", u)]
+
+
+class ElectionRequestView(LoginRequiredMixin, TemplateView):
+    """一上 换届请示: the form that starts an election."""
+
+    template_name = "elections/new.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.units = _requestable_units(request.user)
+            if not self.units:
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = form or ElectionRequestForm(units=self.units, initial={"seats": 3})
+        return context
+
+    def post(self, request):
+        form = ElectionRequestForm(data=request.POST, units=self.units)
+        if form.is_valid():
+            try:
+                election = services.election_request(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except Conflict as conflict:
+                form.add_error(None, conflict.message)
+            else:
+                messages.success(request, "换届请示已提交，等待组织部门批复。")
+                return HttpResponseRedirect(reverse("elections:detail", args=[election.pk]))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ElectionDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "elections/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        election = get_visible_election(user, kwargs["pk"])
+        process = process_of(election)
+        context.update(
+            election=election,
+            candidates=election.candidates.filter(active=True).select_related("user"),
+            rounds=rounds_data(election),
+            reviews=election.reviews.select_related("reviewer"),
+            officials=election.officials.filter(active=True).select_related("user"),
+            recommendation_counts=sorted(services.recommendation_counts(election).items(), key=lambda kv: -kv[1])
+            if can(user, "elections.review") or can(user, "elections.lead", election) else None,
+            my_tasks=[t for t in open_tasks(election) if may_act_on(user, t)],
+            may_recommend=election.status == Election.Status.NOMINATE and can(user, "elections.recommend", election),
+            my_recommendation=my_recommendation(election, user),
+            timeline=process_timeline(process) if process else [],
+            diagram=process_diagram_svg(process) if process else "",
+        )
+        return context
+
+
+class RecommendationView(LoginRequiredMixin, TemplateView):
+    """民主推荐: a full member recommends up to `seats` members (a new one replaces the old)."""
+
+    template_name = "elections/recommend.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.election = get_visible_election(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = my_recommendation(self.election, self.request.user)
+        context.update(
+            election=self.election,
+            current=current,
+            is_open=self.election.status == Election.Status.NOMINATE,
+            form=form or RecommendationForm(election=self.election,
+                                            initial={"nominees": current.nominees if current else []}),
+        )
+        return context
+
+    def post(self, request, pk):
+        services.check_may_try_recommending(request.user, self.election)
+        form = RecommendationForm(data={"nominees": request.POST.getlist("nominees")}, election=self.election)
+        if form.is_valid():
+            try:
+                services.recommendation_submit(election=self.election, user=request.user,
+                                               nominees=form.cleaned_data["nominees"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except Conflict as conflict:
+                form.add_error(None, conflict.message)
+            else:
+                messages.success(request, "推荐已提交。")
+                return HttpResponseRedirect(reverse("elections:detail", args=[pk]))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class TermOverviewView(LoginRequiredMixin, TemplateView):
+    """换届一览: every branch and general branch, term end, days left, election status."""
+
+    template_name = "elections/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        require(self.request.user, "elections.overview")
+        today = timezone.localdate()
+        parent = self.request.GET.get("parent") or None
+        units, running = term_overview(today=today, parent_code=parent)
+        rows = []
+        for unit in units:
+            term = next((t for t in unit.terms.all() if t.status == "current"), None)
+            days_left = term.days_left(today) if term else None
+            election = running.get(unit.pk)
+            rows.append({
+                "unit": unit, "term": term, "days_left": days_left, "election": election,
+                "overdue": days_left is not None and days_left < 0,
+                "soon": days_left is not None and 0 <= days_left <= 180,
+                "overdue_days": -days_left if days_left is not None and days_left < 0 else None,
+            })
+        rows.sort(key=lambda r: (r["days_left"] is None, r["days_left"] if r["days_left"] is not None else 0))
+        if self.request.GET.get("due"):
+            rows = [r for r in rows if r["overdue"] or r["soon"]]
+        page = Paginator(rows, 30).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            rows=page.object_list, page_obj=page, paginator=page.paginator, is_paginated=page.has_other_pages(),
+            query=query, general_branches=Unit.objects.filter(kind=Unit.Kind.GENERAL_BRANCH).order_by("code"),
+            today=today,
+        )
+        return context
 
 
 class ElectionsApp(Application):
@@ -8,4 +204,13 @@ class ElectionsApp(Application):
     icon = "how_to_vote"
     app_name = "elections"
     menu_template_name = "workflows/app_menu.html"
-    menu_links = []
+    menu_links = [
+        ("elections:list", "换届选举", "how_to_vote"),
+        ("elections:overview", "换届一览", "event_note"),
+    ]
+
+    list_path = path("", ElectionListView.as_view(), name="list")
+    new_path = path("new/", ElectionRequestView.as_view(), name="new")
+    overview_path = path("overview/", TermOverviewView.as_view(), name="overview")
+    detail_path = path("<int:pk>/", ElectionDetailView.as_view(), name="detail")
+    recommend_path = path("<int:pk>/recommend/", RecommendationView.as_view(), name="recommend")

@@ -8,6 +8,8 @@ from viewflow.urls import Site
 
 from decisions.views import DecisionsApp
 from elections.views import ElectionsApp
+from workflows.audit_views import AuditApp
+from workflows.notification_views import NotificationsApp
 from workflows.views import HomeView, OrganisationApp, WorkbenchApp
 
 site = Site(
@@ -15,7 +17,7 @@ site = Site(
     primary_color="#b71c1c",
     secondary_color="#f9a825",
     menu_template_name="workflows/site_menu.html",
-    viewsets=[WorkbenchApp(), DecisionsApp(), ElectionsApp(), OrganisationApp()],
+    viewsets=[WorkbenchApp(), DecisionsApp(), ElectionsApp(), OrganisationApp(), AuditApp(), NotificationsApp()],
 )
 
 urlpatterns = [
@@ -28,5 +30,7 @@ urlpatterns = [
     path("api/v1/", include("workflows.urls_api")),
     path("api/v1/", include("decisions.urls_api")),
     path("api/v1/", include("elections.urls_api")),
+    path("api/v1/", include("workflows.notification_api")),
+    path("api/v1/", include("workflows.audit_api")),
     path("", site.urls),
 ]

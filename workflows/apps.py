@@ -16,6 +16,7 @@ class WorkflowsConfig(AppConfig):
         pre_create_historical_record.connect(audit.fill_history_context, dispatch_uid="workflows_history_context")
         pre_save.connect(tasks.set_task_due, sender=Task, dispatch_uid="workflows_task_due")
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="workflows_role_groups")
+        audit.ready()  # append-only history triggers after migrate (PostgreSQL)
 
 
 def _create_role_groups(sender, **kwargs):

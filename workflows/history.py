@@ -25,8 +25,12 @@ def history_rows(history_model, **filters):
     return history_model.objects.filter(**filters).select_related("history_user").order_by("history_date", "history_id")
 
 
-def entries_from_rows(rows: Iterable) -> list[dict]:
-    """Turn historical rows (any mix of models) into entries with field-level diffs."""
+def entries_from_rows(rows: Iterable, *, with_ids: bool = False) -> list[dict]:
+    """Turn historical rows (any mix of models) into entries with field-level diffs.
+
+    `with_ids` adds "history_id", "model" (app_label.model), "object_id", "user_name" and
+    "record_hash" (the audit trail's shape).
+    """
     entries = []
     previous_by_object: dict[tuple, object] = {}
     for row in rows:
@@ -48,24 +52,32 @@ def entries_from_rows(rows: Iterable) -> list[dict]:
                     changes[field.attname] = [None, _plain(value)]
         previous_by_object[key] = row
         user = row.history_user
-        entries.append(
-            {
-                "at": row.history_date.isoformat(),
-                "user": user.username if user else None,
-                "action": ACTIONS.get(row.history_type, row.history_type),
-                "object": f"{row.instance_type._meta.model_name}:{key[2]}",
-                "object_label": str(row.instance_type._meta.verbose_name),
-                "changes": changes,
-                "reason": row.history_change_reason or "",
-            }
-        )
+        entry = {
+            "at": row.history_date.isoformat(),
+            "user": user.username if user else None,
+            "action": ACTIONS.get(row.history_type, row.history_type),
+            "object": f"{row.instance_type._meta.model_name}:{key[2]}",
+            "object_label": str(row.instance_type._meta.verbose_name),
+            "changes": changes,
+            "reason": row.history_change_reason or "",
+        }
+        if with_ids:
+            entry.update(
+                history_id=row.history_id,
+                model=row.instance_type._meta.label_lower,
+                object_id=key[2],
+                user_name=(user.get_full_name() if user else None),
+                record_hash=getattr(row, "record_hash", ""),
+            )
+        entries.append(entry)
     return entries
 
 
-def history_entries(*sources) -> list[dict]:
+def history_entries(*sources, with_ids: bool = False) -> list[dict]:
     """Entries for the given model instances and/or querysets of one audited model, oldest first.
 
     Each source is an instance (its own history) or a queryset (history of all its rows).
+    `with_ids` adds the audit trail's ids (see `entries_from_rows`).
     """
     rows = []
     for source in sources:
@@ -80,4 +92,4 @@ def history_entries(*sources) -> list[dict]:
             ids = list(source.values_list("pk", flat=True))
             rows.extend(history_rows(history_model, **{f"{pk_name}__in": ids}))
     rows.sort(key=lambda r: (r.history_date, r.history_id))
-    return entries_from_rows(rows)
+    return entries_from_rows(rows, with_ids=with_ids)

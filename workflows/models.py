@@ -186,7 +186,7 @@ class RoleGrant(models.Model):
                 fields=["user", "role"], condition=Q(unit__isnull=True), name="unique_global_role_grant"
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in UNIT_ROLES]) | Q(unit__isnull=False),
+                condition=~Q(role__in=[r.value for r in Role if r in UNIT_ROLES]) | Q(unit__isnull=False),  # stable order
                 name="unit_role_has_unit",
             ),
         ]

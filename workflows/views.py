@@ -223,6 +223,10 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             if unit.kind == Unit.Kind.COMMITTEE else unit.secretary
         )
         context["may_lead"] = can(self.request.user, "workflows.lead_unit", unit)
+        from .audit_trail import history_tab_entries, may_read_trail
+
+        if may_read_trail(self.request.user):  # auditors: the unit's change history
+            context["history"] = history_tab_entries(unit, unit.terms.all(), unit.rolegrant_set.all())
         return context
 
 

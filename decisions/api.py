@@ -1,0 +1,216 @@
+"""REST API v1: decisions (三重一大) and meetings (党委会). Steps go through /api/v1/tasks/."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflows.api_base import Pagination
+from workflows.exceptions import Conflict, FormInvalid
+from workflows.permissions import require
+
+from . import selectors, services
+from .forms import DecisionForm, MeetingForm, WithdrawForm
+from .minutes_docx import minutes_docx_bytes
+
+
+def decision_data(decision) -> dict:
+    process = selectors.process_of(decision)
+    result = decision.latest_result()
+    return {
+        "id": decision.pk,
+        "title": decision.title,
+        "category": decision.category,
+        "summary": decision.summary,
+        "department_unit": decision.department_unit.code,
+        "amount": None if decision.amount is None else str(decision.amount),
+        "status": decision.status,
+        "active_steps": selectors.active_steps(process),
+        "needs_expert_review": decision.needs_expert_review,
+        "expert_required": decision.expert_required,
+        "proposer": decision.proposer.username,
+        "meeting_id": decision.meeting_id,
+        "result": result.as_dict() if result else None,
+        "process_id": process.pk if process else None,
+        "implementation_due": decision.implementation_due.isoformat() if decision.implementation_due else None,
+        "reconsider_of": decision.reconsider_of_id,
+        "created": decision.created.isoformat(),
+        "opinions": [
+            {"step": o.step, "user": o.author.username, "opinion": o.opinion, "comment": o.comment,
+             "discipline_opinion": o.discipline_opinion, "level": o.level, "consensus": o.consensus,
+             "at": o.created.isoformat()}
+            for o in decision.opinions.select_related("author").order_by("pk")
+        ],
+    }
+
+
+def meeting_data(meeting) -> dict:
+    process = selectors.process_of(meeting)
+    minutes = getattr(meeting, "minutes", None)
+    results = {r.decision_id: r.as_dict() for r in meeting.results.all()}
+    return {
+        "id": meeting.pk,
+        "title": meeting.title,
+        "number": meeting.issue_label,
+        "scheduled_at": meeting.scheduled_at.isoformat(),
+        "place": meeting.place,
+        "urgent": meeting.urgent,
+        "urgent_reason": meeting.urgent_reason,
+        "status": meeting.status,
+        "active_steps": selectors.active_steps(process),
+        "process_id": process.pk if process else None,
+        "presider": meeting.presider.username if meeting.presider_id else None,
+        "agenda": [
+            {"decision_id": item.decision_id, "title": item.decision.title, "order": item.order,
+             "outcome": item.outcome, "note": item.note, "result": results.get(item.decision_id)}
+            for item in meeting.agenda_items()
+        ],
+        "attendance": {
+            "present": sorted(a.member.username for a in meeting.attendance.select_related("member") if a.present),
+            "absent": {a.member.username: a.reason for a in meeting.attendance.select_related("member")
+                       if not a.present},
+            "recusals": _recusals(meeting),
+        },
+        "minutes": None if minutes is None else {
+            "status": minutes.status, "text": minutes.text, "frozen": minutes.frozen,
+            "approved_by": minutes.approved_by.username if minutes.approved_by_id else None,
+            "approved_at": minutes.approved_at.isoformat() if minutes.approved_at else None,
+            "corrections": [{"text": c.text, "reason": c.reason, "user": c.author.username,
+                             "at": c.created.isoformat()} for c in minutes.corrections.select_related("author")],
+        },
+    }
+
+
+def _recusals(meeting):
+    out: dict[str, dict] = {}
+    for r in meeting.recusals.select_related("member"):
+        out.setdefault(str(r.decision_id), {})[r.member.username] = r.reason
+    return out
+
+
+class DecisionListView(GenericAPIView):
+    """The decisions I may see (?status=, ?category=); POST proposes a new one (the submit step)."""
+
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.filter_decisions(
+            selectors.visible_decisions(self.request.user),
+            status=params.get("status"), category=params.get("category"), q=params.get("q"),
+        ).order_by("-created", "-pk")
+
+    @extend_schema(operation_id="decisions_list", responses={200: dict})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([decision_data(d) for d in page])
+
+    @extend_schema(request=dict, responses={201: dict})
+    def post(self, request):
+        form = DecisionForm(data=request.data, user=request.user)
+        if not form.is_valid():
+            raise FormInvalid(form)
+        decision = services.decision_submit(user=request.user, **form.cleaned_data)
+        return Response(decision_data(decision), status=status.HTTP_201_CREATED)
+
+
+class DecisionDetailView(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        return Response(decision_data(selectors.get_visible_decision(request.user, pk)))
+
+
+class DecisionWithdrawView(APIView):
+    @extend_schema(request=dict, responses={200: dict})
+    def post(self, request, pk):
+        decision = selectors.get_visible_decision(request.user, pk)
+        form = WithdrawForm(data=request.data)
+        if not form.is_valid():
+            raise FormInvalid(form)
+        decision = services.decision_withdraw(decision=decision, user=request.user, reason=form.cleaned_data["reason"])
+        return Response(decision_data(decision))
+
+
+class DecisionCloseExpertReviewView(APIView):
+    """POST: office staff close an overdue expert review; missing experts are recorded."""
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, pk):
+        decision = selectors.get_visible_decision(request.user, pk)
+        services.expert_review_close(decision=decision, user=request.user)
+        return Response(decision_data(selectors.get_visible_decision(request.user, pk)))
+
+
+class DecisionHistoryView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.ANY})
+    def get(self, request, pk):
+        decision = selectors.get_visible_decision(request.user, pk)
+        return Response(selectors.decision_history(decision))
+
+
+class MeetingListView(GenericAPIView):
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return selectors.visible_meetings(self.request.user).order_by("-scheduled_at", "-pk")
+
+    @extend_schema(operation_id="meetings_list", responses={200: dict})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([meeting_data(m) for m in page])
+
+    @extend_schema(request=dict, responses={201: dict})
+    def post(self, request):
+        require(request.user, "decisions.schedule_meeting")
+        form = MeetingForm(data=request.data)
+        if not form.is_valid():
+            raise FormInvalid(form)
+        meeting = services.meeting_schedule(user=request.user, **form.cleaned_data)
+        return Response(meeting_data(meeting), status=status.HTTP_201_CREATED)
+
+
+class MeetingDetailView(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        return Response(meeting_data(selectors.get_visible_meeting(request.user, pk)))
+
+
+class MeetingHistoryView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.ANY})
+    def get(self, request, pk):
+        return Response(selectors.meeting_history(selectors.get_visible_meeting(request.user, pk)))
+
+
+def minutes_response(meeting) -> HttpResponse:
+    minutes = getattr(meeting, "minutes", None)
+    if minutes is None or not minutes.frozen:
+        raise Conflict("会议纪要尚未签发，不能下载。")
+    response = HttpResponse(
+        minutes_docx_bytes(meeting),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.docx"'
+    return response
+
+
+class MeetingMinutesDocxView(APIView):
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        return minutes_response(selectors.get_visible_meeting(request.user, pk))
+
+
+class MinutesCorrectionView(APIView):
+    """POST {"text","reason"}: a correction (更正) of approved minutes, kept beside the original."""
+
+    @extend_schema(request=dict, responses={201: dict})
+    def post(self, request, pk):
+        meeting = selectors.get_visible_meeting(request.user, pk)
+        minutes = getattr(meeting, "minutes", None)
+        if minutes is None:
+            raise Conflict("会议纪要尚未签发。")
+        services.minutes_correct(minutes=minutes, user=request.user, text=str(request.data.get("text", "")),
+                                 reason=str(request.data.get("reason", "")))
+        return Response(meeting_data(meeting), status=status.HTTP_201_CREATED)

@@ -1,0 +1,253 @@
+"""合规体检 of 三重一大 decisions, computed from the stored records (see workflows.compliance).
+
+Each decision that was not withdrawn gets a checklist; a check is None while the decision
+has not reached the step it is about (or when the rule does not apply to it).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from workflows.compliance import Check, ComplianceItem, register
+from workflows.models import HospitalSettings
+
+from .models import Attendance, Decision, Recusal, Vote, VoteResult
+
+# How far along the route a status is (the order of domain.md part A).
+STAGE = {
+    "submitted": 0, "branch_review": 1, "organization_review": 1, "revise": 1, "expert_review": 2,
+    "risk_assessment": 3, "communicate": 4, "agenda_review": 5, "awaiting_meeting": 6, "voting": 7,
+    "minutes": 8, "rejected": 8, "implementing": 9, "closed": 10,
+}
+PASSED, REJECTED, DEFERRED = VoteResult.Outcome.PASSED, VoteResult.Outcome.REJECTED, VoteResult.Outcome.DEFERRED
+
+
+def _who(user) -> str:
+    return (getattr(user, "name", "") or getattr(user, "username", "")) if user else "系统"
+
+
+def _day(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d") if value else "—"
+
+
+def _last(opinions, step):
+    found = [o for o in opinions if o.step == step]
+    return found[-1] if found else None
+
+
+def _reached(decision, stage: int) -> bool:
+    return STAGE.get(decision.status, 0) >= stage
+
+
+def check_pre_review(decision, opinions) -> Check:
+    cadre = decision.is_cadre_appointment()
+    step = "organization_review" if cadre else "branch_review"
+    label = "组织考察及党风廉政意见" if cadre else "党支部前置研究"
+    if not _reached(decision, 2):
+        return Check("pre_review", label, None, "尚未完成该步骤")
+    opinion = _last(opinions, step)
+    if opinion is None:
+        return Check("pre_review", label, False, "没有前置研究/考察记录即进入后续环节")
+    if opinion.opinion != "approve":
+        return Check("pre_review", label, False, f"最后一次意见为“{opinion.opinion_label}”")
+    if cadre and not (opinion.discipline_opinion or "").strip():
+        return Check("pre_review", label, False, "缺少纪检（党风廉政）意见")
+    return Check("pre_review", label, True, f"{_who(opinion.author)} {_day(opinion.created)} 同意")
+
+
+def check_expert_review(decision, opinions, threshold) -> Check:
+    label = "专家论证（需要时）"
+    required = decision.expert_required or decision.compute_expert_required(threshold)
+    if not required:
+        return Check("expert_review", label, None, "本议题无需专家论证")
+    if not _reached(decision, 3):
+        return Check("expert_review", label, None, "尚未到风险评估环节")
+    experts = [o for o in opinions if o.step == "expert_review"]
+    if not experts:
+        return Check("expert_review", label, False, "需专家论证但没有任何专家意见")
+    return Check("expert_review", label, True, f"{len(experts)} 位专家出具了书面意见")
+
+
+def check_risk(decision, opinions) -> Check:
+    label = "风险评估（含意识形态风险）"
+    if not _reached(decision, 4):
+        return Check("risk", label, None, "尚未到该环节")
+    opinion = _last(opinions, "risk_assessment")
+    if opinion is None or not opinion.level:
+        return Check("risk", label, False, "没有风险评估记录")
+    return Check("risk", label, True, f"风险等级：{opinion.get_level_display()}")
+
+
+def check_communication(decision, opinions) -> Check:
+    label = "书记院长会前沟通"
+    if not _reached(decision, 5):
+        return Check("communicate", label, None, "尚未到该环节")
+    opinion = _last(opinions, "communicate")
+    if opinion is None:
+        return Check("communicate", label, False, "上会前没有沟通记录")
+    if opinion.consensus is not True:
+        return Check("communicate", label, False, "最后一次沟通未达成一致")
+    return Check("communicate", label, True, f"{_day(opinion.created)} 达成一致")
+
+
+def _notice_given_at(meeting):
+    """When the members were told the final date: the last history record that set scheduled_at."""
+    given, last_value = meeting.created, None
+    for row in meeting.history.order_by("history_date", "history_id"):
+        if row.scheduled_at != last_value:
+            given, last_value = row.history_date, row.scheduled_at
+    return given
+
+
+def check_notice(meeting, notice_days) -> Check:
+    label = f"会议通知提前 {notice_days} 天送达（紧急会议须说明理由）"
+    if meeting is None:
+        return Check("notice", label, None, "尚未安排会议")
+    given = _notice_given_at(meeting)
+    days = (timezone.localtime(meeting.scheduled_at).date() - timezone.localtime(given).date()).days
+    if days >= notice_days:
+        return Check("notice", label, True, f"提前 {days} 天通知")
+    if meeting.urgent and (meeting.urgent_reason or "").strip():
+        return Check("notice", label, True, f"紧急会议（提前 {days} 天）：{meeting.urgent_reason}")
+    return Check("notice", label, False, f"仅提前 {days} 天通知，且未说明紧急理由")
+
+
+def check_quorum(decision, meeting, result, attendance) -> Check:
+    label = "到会人数符合要求（干部任免≥⅔，其他过半数）"
+    if result is None or (result.outcome == DEFERRED and not attendance):
+        return Check("quorum", label, None, "尚未表决")
+    present = sum(1 for a in attendance if a.present) if attendance else result.present
+    members = result.members
+    num, den = decision.quorum_ratio()
+    ok = present * den >= members * num if (num, den) == (2, 3) else present * den > members * num
+    detail = f"应到 {members} 人，实到 {present} 人"
+    if attendance and present != result.present:
+        return Check("quorum", label, False, f"{detail}；与表决结果记载的实到人数 {result.present} 不符")
+    return Check("quorum", label, ok, detail)
+
+
+def check_recusals(votes, recusals, attendance) -> Check:
+    label = "回避、缺席委员未参加表决"
+    recused = {r.member_id for r in recusals}
+    absent = {a.member_id for a in attendance if not a.present}
+    offenders = [v for v in votes if v.member_id in recused | absent]
+    if offenders:
+        names = "、".join(_who(v.member) for v in offenders)
+        return Check("recusals", label, False, f"{names} 应回避或缺席却有表决记录")
+    if not votes:
+        return Check("recusals", label, None, "尚未表决")
+    return Check("recusals", label, True, f"{len(recused)} 人回避" if recused else "无回避事项")
+
+
+def check_secretary_last(votes, result) -> Check:
+    label = "书记末位表态"
+    if result is None:
+        return Check("secretary_last", label, None, "尚未表决")
+    secretary = [v for v in votes if v.is_secretary]
+    members = [v for v in votes if not v.is_secretary]
+    last_member = max((v.created for v in members), default=None)
+    if not secretary:
+        if result.outcome == DEFERRED:
+            ok = last_member is None or result.created >= last_member
+            return Check("secretary_last", label, ok, "书记决定暂缓表决")
+        return Check("secretary_last", label, False, "没有书记的表态记录")
+    vote = secretary[-1]
+    if last_member is not None and (vote.created < last_member or vote.pk < max(v.pk for v in members)):
+        return Check("secretary_last", label, False, "书记在其他委员表决完成前表态")
+    return Check("secretary_last", label, True, f"{_who(vote.member)} 最后表态")
+
+
+def check_majority(votes, result) -> Check:
+    label = "同意票超过应到会委员半数方为通过"
+    if result is None or result.outcome == DEFERRED:
+        return Check("majority", label, None, "暂缓表决" if result else "尚未表决")
+    agree = sum(1 for v in votes if v.vote == Vote.Choice.AGREE)
+    should_pass = agree * 2 > result.members
+    detail = f"同意 {agree} 票 / 应到 {result.members} 人，结果：{result.get_outcome_display()}"
+    if agree != result.agree:
+        return Check("majority", label, False, f"{detail}；计票记录为同意 {result.agree} 票，与表决票不符")
+    return Check("majority", label, should_pass == (result.outcome == PASSED), detail)
+
+
+def check_minutes(decision, meeting, result) -> Check:
+    label = "会议纪要已签发"
+    if result is None or meeting is None:
+        return Check("minutes", label, None, "尚未表决")
+    minutes = getattr(meeting, "minutes", None) if _has_minutes(meeting) else None
+    if minutes is not None and minutes.status == "approved":
+        return Check("minutes", label, True, f"{_who(minutes.approved_by)} {_day(minutes.approved_at)} 签发")
+    if decision.status in ("implementing", "closed"):
+        return Check("minutes", label, False, "纪要未签发即进入执行或归档")
+    return Check("minutes", label, None, "纪要尚在起草或签发中")
+
+
+def _has_minutes(meeting) -> bool:
+    try:
+        meeting.minutes  # noqa: B018
+    except Exception:
+        return False
+    return True
+
+
+def check_execution(decision, result, today) -> Check:
+    label = "按期报告执行情况"
+    if result is None or result.outcome != PASSED:
+        return Check("execution", label, None, "未通过的议题无需执行" if result else "尚未表决")
+    due = decision.implementation_due
+    done = decision.reports.filter(done=True).order_by("created", "pk").first()
+    if done is not None:
+        on_time = due is None or timezone.localtime(done.created).date() <= due
+        return Check("execution", label, on_time,
+                     f"{_day(done.created)} 报告执行完毕" + (f"（期限 {due:%Y-%m-%d}）" if due else ""))
+    if due is not None and today > due:
+        return Check("execution", label, False, f"已超过执行期限 {due:%Y-%m-%d}，尚未报告执行完毕")
+    return Check("execution", label, None, f"执行中（期限 {due:%Y-%m-%d}）" if due else "执行中")
+
+
+def decision_checks(decision, *, threshold, notice_days, today) -> list[Check]:
+    opinions = list(decision.opinions.select_related("author").order_by("pk"))
+    result = decision.results.select_related("meeting").order_by("-pk").first()
+    meeting = result.meeting if result else decision.meeting
+    votes, recusals, attendance = [], [], []
+    if meeting is not None:
+        votes = list(Vote.objects.filter(decision=decision, meeting=meeting).select_related("member").order_by("pk"))
+        recusals = list(Recusal.objects.filter(decision=decision, meeting=meeting))
+        attendance = list(Attendance.objects.filter(meeting=meeting))
+    return [
+        check_pre_review(decision, opinions),
+        check_expert_review(decision, opinions, threshold),
+        check_risk(decision, opinions),
+        check_communication(decision, opinions),
+        check_notice(meeting, notice_days),
+        check_quorum(decision, meeting, result, attendance),
+        check_recusals(votes, recusals, attendance),
+        check_secretary_last(votes, result),
+        check_majority(votes, result),
+        check_minutes(decision, meeting, result),
+        check_execution(decision, result, today),
+    ]
+
+
+@register("decision", "三重一大决策")
+def check_decisions():
+    settings = HospitalSettings.current()
+    today = timezone.localdate()
+    decisions = (
+        Decision.objects.exclude(status=Decision.Status.WITHDRAWN)
+        .select_related("department_unit", "meeting")
+        .order_by("-pk")
+    )
+    for decision in decisions:
+        yield ComplianceItem(
+            kind="decision",
+            object_id=decision.pk,
+            title=decision.title,
+            status=decision.get_status_display(),
+            unit=decision.department_unit.name,
+            url=f"/decisions/{decision.pk}/",
+            checks=decision_checks(
+                decision, threshold=settings.large_fund_threshold, notice_days=settings.meeting_notice_days,
+                today=today,
+            ),
+        )
+

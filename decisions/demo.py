@@ -1,0 +1,115 @@
+"""Demo decisions and meetings for `make run`, driven through the real services and flows."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflows import tasks as task_service
+from workflows.demo import register_demo
+from workflows.models import Unit, User
+
+from . import selectors, services
+from .models import Decision
+
+COMMITTEE = ["shuji", "yuanzhang", "jiwei", *[f"weiyuan{i}" for i in range(1, 7)]]
+
+
+def _user(username):
+    return User.objects.get(username=username)
+
+
+def _step(obj, step, username, data):
+    task = selectors.open_tasks(selectors.process_of(obj), step).order_by("pk")
+    user = _user(username)
+    task = task.filter(owner=user).first() or task.filter(owner__isnull=True).first()
+    task_service.task_complete(task=task, user=user, data=data)
+
+
+def _submit(username, unit_code, **fields):
+    unit = Unit.objects.get(code=unit_code)
+    return services.decision_submit(user=_user(username), department_unit=unit, **fields)
+
+
+def _to_agenda(decision, secretary):
+    if decision.is_cadre_appointment():
+        _step(decision, "organization_review", "zuzhi",
+              {"opinion": "approve", "comment": "考察合格", "discipline_opinion": "未发现党风廉政问题"})
+    else:
+        _step(decision, "branch_review", secretary, {"opinion": "approve", "comment": "支委会研究同意"})
+        decision.refresh_from_db()
+        if decision.status == Decision.Status.EXPERT_REVIEW:
+            for task in selectors.open_tasks(selectors.process_of(decision), "expert_review"):
+                task_service.task_complete(task=task, user=task.owner,
+                                           data={"opinion": "agree", "comment": "方案可行，建议实施"})
+    _step(decision, "risk_assessment", "dangban", {"level": "low", "notes": "经评估，意识形态等风险较低"})
+    _step(decision, "communicate", "shuji", {"consensus": True, "notes": "书记与院长会前沟通一致"})
+    _step(decision, "agenda_review", "shuji", {"accept": True, "comment": "同意提交党委会"})
+    decision.refresh_from_db()
+    return decision
+
+
+def _vote(decision, choices=None, *, stop_after=None):
+    tasks = list(selectors.open_tasks(selectors.process_of(decision), "vote").select_related("owner"))
+    for n, task in enumerate(tasks):
+        if stop_after is not None and n >= stop_after:
+            return
+        choice = (choices or {}).get(task.owner.username, "agree")
+        task_service.task_complete(task=task, user=task.owner, data={"vote": choice, "comment": ""})
+
+
+@register_demo(20)
+@transaction.atomic
+def demo_decisions(today):
+    if Decision.objects.exists():
+        return "三重一大：已有议题，跳过演示数据。"
+    now = timezone.now()
+    office = _user("dangban")
+
+    # 1. just submitted: at the branch pre-review
+    _submit("sj_b05", "b05", title="关于优化门诊预约流程的方案", category="major_matter",
+            summary="拟上线分时段预约，减少患者等候。")
+
+    # 2. a meeting held three weeks ago: one passed and done, one passed and being implemented, one rejected
+    done = _to_agenda(_submit("dangban", "b01", title="关于修订科室绩效分配办法的议题", category="major_matter",
+                              summary="调整绩效分配系数，向一线倾斜。"), "sj_b01")
+    implementing = _to_agenda(_submit("dangban", "b10", title="关于购置64排CT的议题", category="large_fund",
+                                      amount=2600000, summary="现有设备老化，拟公开招标采购。"), "sj_b10")
+    rejected = _to_agenda(_submit("dangban", "b19", title="关于新建停车楼的议题", category="major_project",
+                                  amount=18000000, summary="拟在院区东侧新建停车楼。"), "sj_b19")
+    held = services.meeting_schedule(
+        user=office, title="党委会（演示：已结束）", scheduled_at=now - timedelta(days=21), place="行政楼三楼会议室",
+        agenda=[done.pk, implementing.pk, rejected.pk], now=now - timedelta(days=25))
+    _step(held, "attendance", "dangban", {"present": COMMITTEE[:-1], "absent": {"weiyuan6": "外出学习"},
+                                          "recusals": {}})
+    _vote(done)
+    _step(done, "secretary_vote", "shuji", {"vote": "agree", "comment": "同意"})
+    _vote(implementing)
+    _step(implementing, "secretary_vote", "shuji", {"vote": "agree", "comment": "同意，抓紧实施"})
+    _vote(rejected, dict.fromkeys(COMMITTEE[1:6], "disagree"))
+    _step(rejected, "secretary_vote", "shuji", {"vote": "disagree", "comment": "资金压力较大"})
+    _step(held, "minutes_draft", "dangban", {"text": "会议审议了三项议题，形成决定如下：……"})
+    _step(held, "minutes_approve", "shuji", {"approve": True, "comment": ""})
+    _step(done, "implement", "dangban", {"report": "新办法已印发执行。", "done": True})
+    _step(implementing, "implement", "dangban", {"report": "已完成招标文件编制。", "done": False})
+
+    # 3. a meeting in session now: one item voted (waiting for the minutes), one still voting
+    cadre = _to_agenda(_submit("dangban", "b28", title="关于张某某任外科主任的议题", category="cadre_appointment",
+                               summary="经民主推荐和组织考察，拟任命。"), "sj_b28")
+    voting = _to_agenda(_submit("dangban", "b37", title="关于开展医德医风专项整治的议题", category="major_matter",
+                                summary="开展为期三个月的专项整治。"), "sj_b37")
+    session = services.meeting_schedule(
+        user=office, title="党委会（演示：进行中）", scheduled_at=now - timedelta(hours=1), place="行政楼三楼会议室",
+        agenda=[cadre.pk, voting.pk], now=now - timedelta(days=4))
+    _step(session, "attendance", "dangban", {"present": COMMITTEE, "absent": {},
+                                             "recusals": {str(cadre.pk): {"weiyuan3": "与被任命人系亲属"}}})
+    _vote(cadre)
+    _step(cadre, "secretary_vote", "shuji", {"vote": "agree", "comment": "同意任命"})
+    _vote(voting, stop_after=4)
+
+    # 4. reviewed, waiting for the next meeting (already on its agenda)
+    waiting = _to_agenda(_submit("sj_b46", "b46", title="关于建设互联网医院的议题", category="major_project",
+                                 amount=3200000, summary="建设互联网诊疗平台。"), "sj_b46")
+    services.meeting_schedule(user=office, title="党委会（演示：已通知）", scheduled_at=now + timedelta(days=5),
+                              place="行政楼三楼会议室", agenda=[waiting.pk])
+    return f"三重一大：已创建 {Decision.objects.count()} 个演示议题和 3 次党委会。"

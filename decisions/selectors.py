@@ -1,0 +1,227 @@
+"""Reads: who sees which decision and meeting, committee membership, voters, processes."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.http import Http404
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from workflows.models import User
+from workflows.permissions import has_role, is_committee_member, is_read_only, units_led_by
+from workflows.roles import Role
+
+from .models import Attendance, Decision, Meeting, Recusal
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def user_by_pk(pk):
+    return User.objects.get(pk=pk)
+
+
+def committee_members():
+    """Active members of the party committee (committee_member or party_secretary role)."""
+    return (
+        User.objects.filter(is_active=True, role_grants__role__in=[Role.COMMITTEE_MEMBER, Role.PARTY_SECRETARY])
+        .distinct()
+        .order_by("username")
+    )
+
+
+def party_secretary():
+    return User.objects.filter(is_active=True, role_grants__role=Role.PARTY_SECRETARY).order_by("pk").first()
+
+
+def expert_ids() -> list[int]:
+    return list(
+        User.objects.filter(is_active=True, role_grants__role=Role.EXPERT).distinct().order_by("username")
+        .values_list("pk", flat=True)
+    )
+
+
+def present_member_ids(meeting) -> set[int]:
+    return set(Attendance.objects.filter(meeting=meeting, present=True).values_list("member_id", flat=True))
+
+
+def recused_ids(meeting, decision) -> set[int]:
+    return set(Recusal.objects.filter(meeting=meeting, decision=decision).values_list("member_id", flat=True))
+
+
+def eligible_voter_ids(meeting, decision) -> set[int]:
+    """Present, non-recused committee members (the secretary included)."""
+    members = set(committee_members().values_list("pk", flat=True))
+    return (present_member_ids(meeting) & members) - recused_ids(meeting, decision)
+
+
+def member_voter_ids(meeting, decision) -> list[int]:
+    """Who gets a `vote` task: eligible voters except the presider, who votes last."""
+    if meeting is None:
+        return []
+    return sorted(eligible_voter_ids(meeting, decision) - {meeting.presider_id})
+
+
+# --- processes and tasks -----------------------------------------------------------------
+
+
+def process_of(obj):
+    from .flows import DecisionFlow, MeetingFlow
+
+    flow_class = DecisionFlow if isinstance(obj, Decision) else MeetingFlow
+    return (
+        Process.objects.filter(
+            flow_class=flow_class,
+            artifact_content_type=ContentType.objects.get_for_model(type(obj)),
+            artifact_object_id=obj.pk,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def open_tasks(process, step: str | None = None):
+    if process is None:
+        return Task.objects.none()
+    qs = Task.objects.filter(process=process, status__in=OPEN)
+    if step:
+        qs = qs.filter(flow_task__endswith=f".{step}")
+    return qs
+
+
+def active_steps(process) -> list[str]:
+    names = []
+    for task in open_tasks(process).order_by("pk"):
+        if task.flow_task is None:
+            continue
+        name = task.flow_task.name
+        if name not in names:
+            names.append(name)
+    return names
+
+
+# --- visibility --------------------------------------------------------------------------
+
+
+def sees_everything(user) -> bool:
+    return is_committee_member(user) or is_read_only(user) or has_role(user, Role.OFFICE_STAFF)
+
+
+def expert_decision_ids(user):
+    from .flows import DecisionFlow
+
+    return Process.objects.filter(
+        flow_class=DecisionFlow, task__flow_task=DecisionFlow.expert_review, task__owner=user
+    ).values("artifact_object_id")
+
+
+def visible_decisions(user):
+    qs = Decision.objects.select_related("department_unit", "proposer", "meeting")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if sees_everything(user):
+        return qs
+    ordinary = (
+        Q(proposer=user) | Q(department_unit__in=units_led_by(user)) | Q(pk__in=expert_decision_ids(user))
+    ) & ~Q(category=Decision.Category.CADRE_APPOINTMENT)
+    cadre = Q(category=Decision.Category.CADRE_APPOINTMENT)
+    if has_role(user, Role.ORGANIZATION_STAFF):
+        return qs.filter(ordinary | cadre)
+    return qs.filter(ordinary)
+
+
+def may_see_decision(user, decision) -> bool:
+    return visible_decisions(user).filter(pk=decision.pk).exists()
+
+
+def get_visible_decision(user, pk) -> Decision:
+    try:
+        return visible_decisions(user).get(pk=pk)
+    except (Decision.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def filter_decisions(qs, *, status=None, category=None, q=None):
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    return qs
+
+
+def visible_meetings(user):
+    """Meetings: committee members, office staff and auditors see them all."""
+    qs = Meeting.objects.select_related("presider", "created_by")
+    if user.is_authenticated and user.is_active and sees_everything(user):
+        return qs
+    return qs.none()
+
+
+def get_visible_meeting(user, pk) -> Meeting:
+    try:
+        return visible_meetings(user).get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def decision_history(decision) -> list[dict]:
+    from workflows.history import history_entries
+
+    from .models import AgendaItem, ImplementationReport, Opinion, Recusal, Vote, VoteResult
+
+    entries = history_entries(
+        decision,
+        Opinion.objects.filter(decision=decision),
+        Vote.objects.filter(decision=decision),
+        VoteResult.objects.filter(decision=decision),
+        ImplementationReport.objects.filter(decision=decision),
+        AgendaItem.objects.filter(decision=decision),
+        Recusal.objects.filter(decision=decision),
+    )
+    entries += step_entries(process_of(decision))
+    entries.sort(key=lambda e: e["at"])
+    return entries
+
+
+def meeting_history(meeting) -> list[dict]:
+    from workflows.history import history_entries
+
+    from .models import AgendaItem, Attendance, Minutes, MinutesCorrection, Recusal, Vote, VoteResult
+
+    minutes = Minutes.objects.filter(meeting=meeting)
+    entries = history_entries(
+        meeting,
+        AgendaItem.objects.filter(meeting=meeting),
+        Attendance.objects.filter(meeting=meeting),
+        Recusal.objects.filter(meeting=meeting),
+        Vote.objects.filter(meeting=meeting),
+        VoteResult.objects.filter(meeting=meeting),
+        minutes,
+        MinutesCorrection.objects.filter(minutes__in=minutes),
+    )
+    entries += step_entries(process_of(meeting))
+    entries.sort(key=lambda e: e["at"])
+    return entries
+
+
+def step_entries(process) -> list[dict]:
+    """The viewflow task records of a process as history entries (step_started / step_completed)."""
+    if process is None:
+        return []
+    entries = []
+    tasks = Task.objects.filter(process=process).select_related("owner").order_by("created", "pk")
+    for task in tasks:
+        if task.flow_task is None or task.flow_task_type not in ("HUMAN", "START", "FUNCTION"):
+            continue
+        step = task.flow_task.name
+        who = task.owner.username if task.owner_id else None
+        base = {"object": f"task:{task.pk}", "object_label": str(task.flow_task.task_title or step), "reason": ""}
+        entries.append({**base, "at": task.created.isoformat(), "user": None, "action": "step_started",
+                        "changes": {"step": [None, step]}})
+        if task.finished and task.status in (STATUS.DONE, STATUS.CANCELED):
+            action = "step_completed" if task.status == STATUS.DONE else "step_canceled"
+            entries.append({**base, "at": task.finished.isoformat(), "user": who, "action": action,
+                            "changes": {"step": [step, None], "status": [None, str(task.status).lower()]}})
+    return entries

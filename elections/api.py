@@ -1,0 +1,83 @@
+"""REST API v1 of elections (spec/api.md "Elections")."""
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+
+from workflows.exceptions import FormInvalid
+from workflows.history import history_entries
+
+from . import services
+from .forms import ElectionRequestForm, RecommendationForm
+from .selectors import get_visible_election, serialize_election, visible_elections
+
+
+class ElectionSerializer(Serializer):
+    def to_representation(self, election):
+        return serialize_election(election, self.context.get("request"))
+
+
+class ElectionListView(ListAPIView):
+    """Elections I may see (`?status=`, `?unit=`); POST the `request` payload to start one."""
+
+    serializer_class = ElectionSerializer
+
+    def get_queryset(self):
+        qs = visible_elections(self.request.user).order_by("-created", "-pk")
+        params = self.request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("unit"):
+            qs = qs.filter(unit__code=params["unit"])
+        return qs
+
+    @extend_schema(request=dict, responses={201: dict})
+    def post(self, request):
+        if not services.may_request_somewhere(request.user):
+            raise PermissionDenied
+        form = ElectionRequestForm(data=request.data)
+        if not form.is_valid():
+            raise FormInvalid(form)
+        election = services.election_request(user=request.user, **form.cleaned_data)
+        return Response(serialize_election(election, request), status=status.HTTP_201_CREATED)
+
+
+class ElectionDetailView(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        return Response(serialize_election(get_visible_election(request.user, pk), request))
+
+
+class ElectionRecommendationView(APIView):
+    """A full member's recommendation while the election is at `nominate`."""
+
+    @extend_schema(request=dict, responses={201: dict})
+    def post(self, request, pk):
+        election = get_visible_election(request.user, pk)
+        services.check_may_try_recommending(request.user, election)
+        form = RecommendationForm(data=request.data)
+        if not form.is_valid():
+            raise FormInvalid(form)
+        recommendation = services.recommendation_submit(election=election, user=request.user,
+                                                        nominees=form.cleaned_data["nominees"])
+        return Response(
+            {"id": recommendation.pk, "election": election.pk, "member": request.user.username,
+             "nominees": recommendation.nominees, "replaces": recommendation.supersedes_id,
+             "created": recommendation.created.isoformat()},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ElectionHistoryView(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        election = get_visible_election(request.user, pk)
+        return Response(history_entries(
+            election, election.reviews.all(), election.recommendations.all(), election.paper_tallies.all(),
+            election.candidates.all(), election.officials.all(), election.rounds.all(),
+            services.RoundVote.objects.filter(round__election=election),
+        ))

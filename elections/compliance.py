@@ -1,0 +1,163 @@
+"""合规体检 of 三上三下 branch elections, computed from the stored records (see workflows.compliance)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from workflows.compliance import Check, ComplianceItem, register
+from workflows.models import add_years
+
+from .models import Election, min_candidates
+
+STAGE = {
+    "request": 0, "request_approval": 1, "nominate": 2, "candidate_review": 3, "election_plan": 4,
+    "plan_approval": 5, "election_meeting": 6, "officer_election": 7, "result_approval": 8, "finished": 9,
+}
+
+
+def _reached(election, stage: int) -> bool:
+    return STAGE.get(election.status, 0) >= stage
+
+
+def _first_record_date(queryset):
+    """When the first of these records was written (from their history)."""
+    dates = []
+    for obj in queryset:
+        first = obj.history.order_by("history_date").values_list("history_date", flat=True).first()
+        if first is not None:
+            dates.append(first)
+    return min(dates, default=None)
+
+
+def check_request_approved(election, reviews) -> Check:
+    label = "一下：换届请示经批复后才开始民主推荐"
+    approvals = [r for r in reviews if r.step == "request_approval" and r.approve]
+    nominations = [r.created for r in election.recommendations.all()]
+    nominations += [t.created for t in election.paper_tallies.all()]
+    candidates_at = _first_record_date(election.candidates.all())
+    if candidates_at:
+        nominations.append(candidates_at)
+    first_nomination = min(nominations, default=None)
+    if first_nomination is None and not _reached(election, 2):
+        return Check("request_approved", label, None, "尚未批复")
+    if not approvals:
+        return Check("request_approved", label, False, "没有批复记录却已进入民主推荐")
+    approved_at = approvals[0].created
+    if first_nomination is not None and first_nomination < approved_at:
+        return Check("request_approved", label, False, "批复前已有推荐记录")
+    return Check("request_approved", label, True, f"{timezone.localtime(approved_at):%Y-%m-%d} 批复")
+
+
+def check_surplus(election) -> Check:
+    seats = election.seats_reduced_from or election.seats
+    needed = min_candidates(seats)
+    label = "差额选举：正式候选人数不少于应选人数的 120%"
+    if not _reached(election, 5):
+        return Check("surplus", label, None, "选举方案尚未上报")
+    finals = election.final_candidates().count()
+    return Check("surplus", label, finals >= needed, f"应选 {seats} 名，正式候选人 {finals} 名（至少 {needed} 名）")
+
+
+def check_officials(election) -> Check:
+    label = "监票人、计票人不是候选人"
+    officials = {o.user_id for o in election.officials.filter(active=True)}
+    if not officials:
+        return Check("officials", label, None if not _reached(election, 6) else False,
+                     "尚未确定监票人、计票人" if not _reached(election, 6) else "没有监票人、计票人记录")
+    candidates = set(election.final_candidates().values_list("user_id", flat=True))
+    clash = officials & candidates
+    return Check("officials", label, not clash, f"{len(clash)} 人同时为候选人" if clash else "符合")
+
+
+def check_quorum(rounds) -> Check:
+    label = "党员大会到会人数不少于应到会人数的五分之四"
+    valid = [r for r in rounds if r.valid]
+    if not rounds:
+        return Check("quorum", label, None, "尚未召开党员大会")
+    problems = [f"第{r.number}轮 应到 {r.eligible} 实到 {r.present}" for r in valid if r.present * 5 < r.eligible * 4]
+    problems += [f"第{r.number}轮 选票数不合（发出 {r.ballots_issued}，收回 {r.ballots_returned}，实到 {r.present}）"
+                 for r in valid if not r.ballots_returned <= r.ballots_issued <= r.present]
+    if problems:
+        return Check("quorum", label, False, "；".join(problems) + "，却记为有效")
+    if not valid:
+        return Check("quorum", label, None, "各轮均无效，尚无有效选举")
+    return Check("quorum", label, True, "；".join(f"第{r.number}轮 应到 {r.eligible} 实到 {r.present}" for r in valid))
+
+
+def check_majorities(rounds) -> Check:
+    label = "当选人得票超过实到会有表决权人数的半数，且不超过应选名额"
+    valid = [r for r in rounds if r.valid]
+    if not valid:
+        return Check("majority", label, None, "尚无有效选举轮次")
+    problems = []
+    for election_round in valid:
+        elected = [v for v in election_round.votes.all() if v.elected]
+        for vote in elected:
+            if vote.votes * 2 <= election_round.present:
+                problems.append(f"第{election_round.number}轮 {vote.candidate} 仅得 {vote.votes} 票却当选")
+        if len(elected) > election_round.seats_to_fill:
+            problems.append(f"第{election_round.number}轮 当选 {len(elected)} 人超过应选 {election_round.seats_to_fill} 名")
+    if problems:
+        return Check("majority", label, False, "；".join(problems))
+    return Check("majority", label, True, f"{len(valid)} 轮有效选举，当选人均过半数")
+
+
+def check_result_approved(election, reviews) -> Check:
+    label = "选举结果经组织部门批复"
+    approved = [r for r in reviews if r.step == "result_approval" and r.approve]
+    if approved:
+        return Check("result_approved", label, True, f"{timezone.localtime(approved[-1].created):%Y-%m-%d} 批复")
+    if election.status == Election.Status.FINISHED:
+        return Check("result_approved", label, False, "换届已完成但没有结果批复记录")
+    return Check("result_approved", label, None, "尚未报批")
+
+
+def check_on_time(election, rounds, today) -> Check:
+    label = "在任期届满前换届（延期须经批准且不超过一年）"
+    term = election.term
+    if term is None:
+        return Check("on_time", label, None, "无上一届任期记录")
+    if term.postponed_until and term.postponed_until > add_years(term.ends, 1):
+        return Check("on_time", label, False, f"延期至 {term.postponed_until:%Y-%m-%d}，超过一年")
+    held = election.held_on or min((r.held_on for r in rounds), default=None)
+    deadline = term.effective_end
+    extra = f"（经批准延期至 {term.postponed_until:%Y-%m-%d}：{term.postpone_reason}）" if term.postponed_until else ""
+    if held is None:
+        if today > deadline:
+            return Check("on_time", label, False, f"任期已于 {deadline:%Y-%m-%d} 届满{extra}，尚未选举")
+        return Check("on_time", label, None, f"任期届满日 {deadline:%Y-%m-%d}{extra}")
+    if held > deadline:
+        return Check("on_time", label, False, f"{held:%Y-%m-%d} 选举，晚于届满日 {deadline:%Y-%m-%d}{extra}")
+    return Check("on_time", label, True, f"{held:%Y-%m-%d} 选举，届满日 {deadline:%Y-%m-%d}{extra}")
+
+
+def election_checks(election, *, today) -> list[Check]:
+    reviews = list(election.reviews.order_by("pk"))
+    rounds = list(election.rounds.prefetch_related("votes__candidate").order_by("number"))
+    return [
+        check_request_approved(election, reviews),
+        check_surplus(election),
+        check_officials(election),
+        check_quorum(rounds),
+        check_majorities(rounds),
+        check_result_approved(election, reviews),
+        check_on_time(election, rounds, today),
+    ]
+
+
+@register("election", "支部换届")
+def check_elections():
+    today = timezone.localdate()
+    elections = (
+        Election.objects.exclude(status=Election.Status.CANCELLED).select_related("unit", "term").order_by("-pk")
+    )
+    for election in elections:
+        yield ComplianceItem(
+            kind="election",
+            object_id=election.pk,
+            title=str(election),
+            status=election.get_status_display(),
+            unit=election.unit.name,
+            url=f"/elections/{election.pk}/",
+            checks=election_checks(election, today=today),
+        )

@@ -1,0 +1,93 @@
+"""REST API of the auditors: the change trail and the compliance check (read-only).
+
+Included from project/urls.py under /api/v1/.
+"""
+
+from django.core.exceptions import ValidationError
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.views import APIView
+
+from . import audit_trail
+from .api_base import Pagination
+from .audit_views import XLSX, stamp, xlsx_response
+from .compliance import COMPLIANCE_HEADER, compliance_items, compliance_rows
+from .permissions import require
+
+TRAIL_PARAMETERS = [
+    OpenApiParameter("user", str, description="操作人用户名"),
+    OpenApiParameter("unit", str, description="党组织代码"),
+    OpenApiParameter("model", str, description="记录类型，如 decisions.vote"),
+    OpenApiParameter("flow", str, description="流程代码 decision|meeting|election"),
+    OpenApiParameter("process", int, description="流程实例编号"),
+    OpenApiParameter("since", OpenApiTypes.DATE, description="起始日期（含）"),
+    OpenApiParameter("until", OpenApiTypes.DATE, description="截止日期（含）"),
+]
+
+
+def _filters(request) -> audit_trail.TrailFilters:
+    require(request.user, "audit.read_trail")
+    form = audit_trail.TrailFilterForm(request.query_params)
+    if not form.is_valid():
+        raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+    return audit_trail.TrailFilters.from_form(form)
+
+
+class AuditTrailView(APIView):
+    """Every history record, newest first: the history entry shape plus ids and the record hash."""
+
+    @extend_schema(parameters=TRAIL_PARAMETERS, responses={200: dict})
+    def get(self, request):
+        filters = _filters(request)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(audit_trail.trail_queryset(filters), request, view=self)
+        entries = [audit_trail.public_entry(e) for e in audit_trail.trail_entries(list(page))]
+        return paginator.get_paginated_response(entries)
+
+
+class AuditTrailExportView(APIView):
+    """The filtered trail as an Excel workbook (.xlsx)."""
+
+    @extend_schema(parameters=TRAIL_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request):
+        return xlsx_response(audit_trail.trail_workbook(_filters(request)), f"变更记录-{stamp()}.xlsx")
+
+
+def _compliance(request):
+    require(request.user, "audit.read_trail")
+    kind = request.query_params.get("kind") or None
+    failing_only = request.query_params.get("failing") in {"1", "true", "on"}
+    return compliance_items(kind=kind, failing_only=failing_only)
+
+
+COMPLIANCE_PARAMETERS = [
+    OpenApiParameter("kind", str, description="decision | election"),
+    OpenApiParameter("failing", bool, description="仅列出存在问题的事项"),
+]
+
+
+class ComplianceListView(APIView):
+    """Every checked item with its checklist, failing items first."""
+
+    @extend_schema(parameters=COMPLIANCE_PARAMETERS, responses={200: dict})
+    def get(self, request):
+        items = _compliance(request)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(items, request, view=self)
+        return paginator.get_paginated_response([item.as_dict() for item in page])
+
+
+class ComplianceExportView(APIView):
+    @extend_schema(parameters=COMPLIANCE_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request):
+        content = audit_trail.workbook_bytes("合规体检", COMPLIANCE_HEADER, compliance_rows(_compliance(request)))
+        return xlsx_response(content, f"合规体检-{stamp()}.xlsx")
+
+
+urlpatterns = [
+    path("audit/", AuditTrailView.as_view(), name="api-audit"),
+    path("audit/export/", AuditTrailExportView.as_view(), name="api-audit-export"),
+    path("compliance/", ComplianceListView.as_view(), name="api-compliance"),
+    path("compliance/export/", ComplianceExportView.as_view(), name="api-compliance-export"),
+]

@@ -1,0 +1,155 @@
+"""Pages of the auditors (审计): the global change trail, its export, the compliance check."""
+
+from urllib.parse import quote
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.views.generic import TemplateView
+from viewflow.urls import Application
+
+from . import audit_trail
+from .audit_trail import may_read_trail
+from .compliance import COMPLIANCE_HEADER, checkers, compliance_items, compliance_rows
+from .models import Unit
+from .permissions import require
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TRAIL_PAGE_SIZE = 50
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+class AuditAccessMixin(LoginRequiredMixin):
+    """Auditors, the discipline secretary and the party secretary; everyone else 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        require(request.user, "audit.read_trail")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TrailView(AuditAccessMixin, TemplateView):
+    """全局变更记录: who changed what, when, from what to what, and why."""
+
+    template_name = "workflows/audit_trail.html"
+
+    def get(self, request, *args, **kwargs):
+        form = audit_trail.TrailFilterForm(request.GET or None)
+        context = self.get_context_data(form=form)
+        if request.GET and not form.is_valid():
+            return self.render_to_response(context, status=400)
+        filters = audit_trail.TrailFilters.from_form(form) if request.GET else audit_trail.TrailFilters()
+        paginator = Paginator(audit_trail.trail_queryset(filters), TRAIL_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            entries=audit_trail.trail_entries(list(page.object_list)),
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            query=query,
+            units=Unit.objects.order_by("kind", "code"),
+        )
+        return self.render_to_response(context)
+
+
+class TrailExportView(AuditAccessMixin, TemplateView):
+    """The filtered trail as an Excel workbook."""
+
+    template_name = "workflows/audit_trail.html"
+
+    def get(self, request, *args, **kwargs):
+        form = audit_trail.TrailFilterForm(request.GET)
+        if not form.is_valid():
+            context = self.get_context_data(form=form, entries=[], units=Unit.objects.order_by("kind", "code"))
+            return self.render_to_response(context, status=400)
+        content = audit_trail.trail_workbook(audit_trail.TrailFilters.from_form(form))
+        return xlsx_response(content, f"变更记录-{stamp()}.xlsx")
+
+
+class IntegrityView(AuditAccessMixin, TemplateView):
+    """防篡改校验: recompute every hash chain now."""
+
+    template_name = "workflows/audit_integrity.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        results = audit_trail.verify_chains()
+        context.update(results=results, broken=[r for r in results if r.broken],
+                       total=sum(r.count for r in results))
+        return context
+
+
+def _compliance_query(request):
+    kind = request.GET.get("kind") or None
+    failing_only = request.GET.get("failing") in {"1", "true", "on"}
+    return kind, failing_only
+
+
+class ComplianceView(AuditAccessMixin, TemplateView):
+    """合规体检: every decision and election against its rules, failing items first."""
+
+    template_name = "workflows/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kind, failing_only = _compliance_query(self.request)
+        items = compliance_items(kind=kind, failing_only=failing_only)
+        paginator = Paginator(items, 30)
+        page = paginator.get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            items=page.object_list,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            query=query,
+            kinds=[(c.kind, c.label) for c in checkers().values()],
+            failing_count=sum(1 for item in items if not item.compliant),
+            total=len(items),
+        )
+        return context
+
+
+class ComplianceExportView(AuditAccessMixin, TemplateView):
+    def get(self, request, *args, **kwargs):
+        kind, failing_only = _compliance_query(request)
+        items = compliance_items(kind=kind, failing_only=failing_only)
+        content = audit_trail.workbook_bytes("合规体检", COMPLIANCE_HEADER, compliance_rows(items))
+        return xlsx_response(content, f"合规体检-{stamp()}.xlsx")
+
+
+class AuditApp(Application):
+    """审计: the change trail, tamper check and compliance check (read-only)."""
+
+    title = "审计监督"
+    icon = "policy"
+    app_name = "audit"
+    menu_template_name = "workflows/app_menu.html"
+    # Anonymous users pass here so the views can send them to the login page.
+    permission = staticmethod(lambda user: not user.is_authenticated or may_read_trail(user))
+    menu_links = [
+        ("audit:trail", "变更记录", "history"),
+        ("audit:compliance", "合规体检", "fact_check"),
+        ("audit:integrity", "防篡改校验", "verified_user"),
+    ]
+
+    trail_path = path("", TrailView.as_view(), name="trail")
+    trail_export_path = path("export/", TrailExportView.as_view(), name="trail_export")
+    integrity_path = path("integrity/", IntegrityView.as_view(), name="integrity")
+    compliance_path = path("compliance/", ComplianceView.as_view(), name="compliance")
+    compliance_export_path = path("compliance/export/", ComplianceExportView.as_view(), name="compliance_export")
