@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -17,8 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--write", metavar="FILE", help="only write the demo organisation JSON to FILE")
         parser.add_argument("--org-only", action="store_true", help="import the organisation only")
+        parser.add_argument("--send-email", action="store_true", help="really e-mail the demo notifications")
 
-    def handle(self, *args, write=None, org_only=False, **options):
+    def handle(self, *args, write=None, org_only=False, send_email=False, **options):
         today = timezone.localdate()
         data = build_demo_org(today)
         if write:
@@ -30,8 +32,14 @@ class Command(BaseCommand):
         self.stdout.write(result.summary() if result.changed else "组织：没有变化。")
         if org_only:
             return
-        with audit_context(reason="演示数据"):
-            for hook in demo_hooks():
-                message = hook(today)
-                if message:
-                    self.stdout.write(str(message))
+        backend = settings.EMAIL_BACKEND
+        if not send_email:  # demo addresses are fictitious; keep the notifications in-app only
+            settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        try:
+            with audit_context(reason="演示数据"):
+                for hook in demo_hooks():
+                    message = hook(today)
+                    if message:
+                        self.stdout.write(str(message))
+        finally:
+            settings.EMAIL_BACKEND = backend
