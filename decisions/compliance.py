@@ -91,7 +91,11 @@ def check_communication(decision, opinions) -> Check:
 
 
 def _notice_given_at(meeting):
-    """When the members were told the final date: the last history record that set scheduled_at."""
+    """When the members were told the final date: a stored notice time if the model keeps one,
+    else the last history record that set scheduled_at."""
+    for name in ("notified_at", "notice_sent_at"):
+        if getattr(meeting, name, None):
+            return getattr(meeting, name)
     given, last_value = meeting.created, None
     for row in meeting.history.order_by("history_date", "history_id"):
         if row.scheduled_at != last_value:

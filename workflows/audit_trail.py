@@ -254,7 +254,8 @@ def _unit_q(instance_model, unit: Unit) -> Q | None:
             artifact_model = ContentType.objects.get_for_id(ct_id).model_class()
             lookup = _unit_lookup(artifact_model) if artifact_model else None
             if lookup:
-                ids = artifact_model._base_manager.filter(**{lookup: unit}).values("pk")
+                value = unit.pk if lookup == "pk" else unit
+                ids = artifact_model._base_manager.filter(**{lookup: value}).values("pk")
                 subject_q |= Q(artifact_content_type_id=ct_id, artifact_object_id__in=ids)
         processes = Process.objects.filter(subject_q)
         return Q(pk__in=processes.values("pk")) if instance_model is Process else Q(process_id__in=processes.values("pk"))

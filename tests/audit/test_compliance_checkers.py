@@ -126,3 +126,16 @@ def test_overdue_term_without_election(org, api):
         election = Election.objects.get(pk=body["id"])
         check = next(c for c in election_checks(election, today=timezone.localdate()) if c.code == "on_time")
         assert check.ok is False and "届满" in check.detail
+
+
+def test_trail_unit_and_flow_filters_on_real_decisions(org, api, clock):
+    decision, _meeting = decide(api, org, clock)
+    client = api(org["shenji"])
+    votes = client.get("/api/v1/audit/?unit=b01&model=decisions.vote&page_size=100").json()
+    assert votes["count"] == Vote.objects.filter(decision=decision).count() == 9
+    assert all(e["action"] == "created" and e["user"] for e in votes["results"])
+    assert client.get("/api/v1/audit/?unit=b02&model=decisions.vote").json()["count"] == 0
+    decided = client.get("/api/v1/audit/?flow=decision&model=decisions.decision&page_size=100").json()
+    assert {e["object_id"] for e in decided["results"]} == {decision.pk}
+    steps = client.get("/api/v1/audit/?flow=meeting&model=viewflow.task&page_size=200").json()
+    assert steps["count"] > 0 and any(e["user"] == "shuji" for e in steps["results"])

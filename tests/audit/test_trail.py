@@ -191,3 +191,28 @@ def test_unit_page_has_history_section(org, web):
     # a member of the branch sees the page but not its audit history
     member_html = web(org["b01_m1"]).get("/organisation/units/b01/").content.decode()
     assert "支部更名" not in member_html
+
+
+def test_unit_filter_reaches_workflow_steps_through_the_subject(org, api):
+    process = SampleFlow.start.run(unit=Unit.objects.get(code="b01"))
+    client = api(org["shenji"])
+    b01 = client.get("/api/v1/audit/?unit=b01&model=viewflow.task").json()
+    assert b01["count"] >= 1
+    assert {e["object_id"] for e in b01["results"]} <= set(process.task_set.values_list("pk", flat=True))
+    assert b01["results"][0]["object_label"] == "流程步骤"
+    assert client.get("/api/v1/audit/?unit=b02&model=viewflow.task").json()["count"] == 0
+
+
+def test_history_tab_entries_are_readable(org):
+    from workflows.audit_trail import history_tab_entries
+
+    term = Term.objects.get(unit__code="b01", status="current")
+    with audit_context(actor=org["zuzhi"], reason="届满"):
+        term.status = Term.Status.ENDED
+        term.save()
+    newest = history_tab_entries(term)[0]
+    assert newest["user_name"] == "组织周" and newest["reason"] == "届满"
+    assert newest["changes_display"] == [{"field": "status", "label": "状态", "old": "在任", "new": "已届满换届"}]
+    created = history_tab_entries(term)[-1]
+    unit_change = next(c for c in created["changes_display"] if c["field"] == "unit_id")
+    assert unit_change["label"] == "党组织" and unit_change["new"].startswith("内科党支部")

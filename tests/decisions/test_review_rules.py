@@ -188,3 +188,16 @@ def test_office_closes_overdue_expert_review_recording_who_did_not_answer(org, a
     assert sorted(o.comment[:3] for o in missing) == ["专家2", "专家3"]
     assert all(o.author == org["dangban"] for o in missing)
     assert api(org["dangban"]).post(url).status_code == 409
+
+
+def test_inbox_lists_decision_steps_for_the_right_people(org, api):
+    pk = submit(api, org["dangban"])["id"]
+    body = api(org["sj_b01"]).get("/api/v1/tasks/?flow=decision").json()
+    assert body["count"] == 1
+    task = body["results"][0]
+    assert (task["step"], task["subject_id"], task["assigned_to"]) == ("branch_review", pk, "sj_b01")
+    assert task["title"].startswith("党支部前置研究")
+    assert api(org["sj_b02"]).get("/api/v1/tasks/?flow=decision").json()["count"] == 0
+    done = api(org["sj_b01"]).post(f"/api/v1/tasks/{task['id']}/complete/", {"opinion": "approve"}, format="json")
+    assert done.json()["subject"]["status"] == "risk_assessment"
+    assert api(org["dangban"]).get("/api/v1/tasks/?step=risk_assessment").json()["count"] == 1
