@@ -110,6 +110,7 @@ class DecisionListView(GenericAPIView):
 
     @extend_schema(request=dict, responses={201: dict})
     def post(self, request):
+        require(request.user, "decisions.propose")  # the role first: refused people learn nothing of the payload
         form = DecisionForm(data=request.data, user=request.user)
         if not form.is_valid():
             raise FormInvalid(form)
@@ -127,6 +128,7 @@ class DecisionWithdrawView(APIView):
     @extend_schema(request=dict, responses={200: dict})
     def post(self, request, pk):
         decision = selectors.get_visible_decision(request.user, pk)
+        require(request.user, "decisions.withdraw", decision)
         form = WithdrawForm(data=request.data)
         if not form.is_valid():
             raise FormInvalid(form)
@@ -208,6 +210,7 @@ class MinutesCorrectionView(APIView):
     @extend_schema(request=dict, responses={201: dict})
     def post(self, request, pk):
         meeting = selectors.get_visible_meeting(request.user, pk)
+        require(request.user, "decisions.correct_minutes")
         minutes = getattr(meeting, "minutes", None)
         if minutes is None:
             raise Conflict("会议纪要尚未签发。")

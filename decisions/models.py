@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.audit import audited_history
@@ -219,6 +220,7 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("召集人"), on_delete=models.PROTECT,
                                    related_name="+")
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("通知发出时间"), default=timezone.now)
     agenda = models.ManyToManyField(Decision, through="AgendaItem", related_name="meetings", verbose_name=_("议程"))
     history = audited_history()
 

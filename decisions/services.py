@@ -292,6 +292,7 @@ def meeting_schedule(*, user: User, title: str, scheduled_at, place: str, agenda
         meeting = _save(Meeting(
             title=title, scheduled_at=scheduled_at, place=place, urgent=bool(urgent),
             urgent_reason=(urgent_reason or "").strip() if urgent else "", number=number, created_by=user,
+            notified_at=now,
             recorder=user, presider=selectors.party_secretary(),
         ))
         for order, pk in enumerate(ids, 1):

@@ -104,6 +104,7 @@ class DecisionDetailView(LoginRequiredMixin, TemplateView):
 class DecisionWithdrawView(LoginRequiredMixin, View):
     def post(self, request, pk):
         decision = selectors.get_visible_decision(request.user, pk)
+        require(request.user, "decisions.withdraw", decision)
         form = WithdrawForm(data=request.POST)
         if not form.is_valid():
             messages.error(request, "请填写撤回理由。")

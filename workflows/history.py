@@ -13,6 +13,10 @@ SKIP_FIELDS = {"record_hash", "previous_hash"}
 
 
 def _plain(value):
+    if hasattr(value, "flow_class") and hasattr(value, "task_title"):  # a viewflow node: its Chinese title
+        return str(value.task_title or value.name)
+    if isinstance(value, type) and hasattr(value, "process_title"):  # a viewflow flow class
+        return str(value.process_title)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, dict)):
