@@ -179,6 +179,7 @@ def decision_history(decision) -> list[dict]:
         ImplementationReport.objects.filter(decision=decision),
         AgendaItem.objects.filter(decision=decision),
         Recusal.objects.filter(decision=decision),
+        with_ids=True,
     )
     entries += step_entries(process_of(decision))
     entries.sort(key=lambda e: e["at"])
@@ -200,6 +201,7 @@ def meeting_history(meeting) -> list[dict]:
         VoteResult.objects.filter(meeting=meeting),
         minutes,
         MinutesCorrection.objects.filter(minutes__in=minutes),
+        with_ids=True,
     )
     entries += step_entries(process_of(meeting))
     entries.sort(key=lambda e: e["at"])

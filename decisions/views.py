@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from viewflow.urls import Application
 
+from workflows.audit_trail import readable_entries
 from workflows.exceptions import Conflict
 from workflows.flow_nodes import process_diagram_svg
 from workflows.permissions import can, require
@@ -90,7 +91,7 @@ class DecisionDetailView(LoginRequiredMixin, TemplateView):
             process=process,
             diagram=process_diagram_svg(process) if process else "",
             timeline=process_timeline(process) if process else [],
-            history=selectors.decision_history(decision),
+            history=readable_entries(selectors.decision_history(decision)),
             may_withdraw=(decision.status in Decision.WITHDRAWABLE
                           and can(self.request.user, "decisions.withdraw", decision)),
             withdraw_form=WithdrawForm(),
@@ -178,7 +179,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
             process=process,
             diagram=process_diagram_svg(process) if process else "",
             timeline=process_timeline(process) if process else [],
-            history=selectors.meeting_history(meeting),
+            history=readable_entries(selectors.meeting_history(meeting)),
         )
         return context
 

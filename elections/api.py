@@ -9,11 +9,10 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from workflows.exceptions import FormInvalid
-from workflows.history import history_entries
 
 from . import services
 from .forms import ElectionRequestForm, RecommendationForm
-from .selectors import get_visible_election, serialize_election, visible_elections
+from .selectors import election_history, get_visible_election, serialize_election, visible_elections
 
 
 class ElectionSerializer(Serializer):
@@ -76,8 +75,4 @@ class ElectionHistoryView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, pk):
         election = get_visible_election(request.user, pk)
-        return Response(history_entries(
-            election, election.reviews.all(), election.recommendations.all(), election.paper_tallies.all(),
-            election.candidates.all(), election.officials.all(), election.rounds.all(),
-            services.RoundVote.objects.filter(round__election=election),
-        ))
+        return Response(election_history(election))

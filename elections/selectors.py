@@ -123,3 +123,16 @@ def term_overview(*, today, parent_code: str | None = None):
 
 def may_see_overview(user) -> bool:
     return bool(role_codes(user) & {Role.ORGANIZATION_STAFF, Role.PARTY_SECRETARY, Role.AUDITOR})
+
+
+def election_history(election: Election, *, with_ids: bool = False) -> list[dict]:
+    """Every change to the election and its reviews, recommendations, tallies, candidates and rounds."""
+    from workflows.history import history_entries
+
+    from .models import RoundVote
+
+    return history_entries(
+        election, election.reviews.all(), election.recommendations.all(), election.paper_tallies.all(),
+        election.candidates.all(), election.officials.all(), election.rounds.all(),
+        RoundVote.objects.filter(round__election=election), with_ids=with_ids,
+    )

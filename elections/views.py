@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 from viewflow.urls import Application
 
+from workflows.audit_trail import readable_entries
 from workflows.exceptions import Conflict
 from workflows.flow_nodes import process_diagram_svg
 from workflows.models import Unit
@@ -21,6 +22,7 @@ from . import services
 from .forms import ElectionRequestForm, RecommendationForm
 from .models import Election
 from .selectors import (
+    election_history,
     get_visible_election,
     my_recommendation,
     open_tasks,
@@ -47,6 +49,8 @@ class ElectionListView(LoginRequiredMixin, ListView):
         qs = visible_elections(self.request.user).order_by("-created", "-pk")
         if self.request.GET.get("status"):
             qs = qs.filter(status=self.request.GET["status"])
+        if self.request.GET.get("unit"):
+            qs = qs.filter(unit__code=self.request.GET["unit"])
         return qs
 
     def get_context_data(self, **kwargs):
@@ -120,6 +124,7 @@ class ElectionDetailView(LoginRequiredMixin, TemplateView):
             my_recommendation=my_recommendation(election, user),
             timeline=process_timeline(process) if process else [],
             diagram=process_diagram_svg(process) if process else "",
+            history=readable_entries(election_history(election, with_ids=True)),
         )
         return context
 

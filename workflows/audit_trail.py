@@ -424,6 +424,17 @@ def history_tab_entries(*sources) -> list[dict]:
     return entries[::-1]
 
 
+def readable_entries(entries: list[dict]) -> list[dict]:
+    """Add Chinese field labels and readable values to entries made `with_ids`, newest first (for pages)."""
+    from django.apps import apps
+
+    labels = _Labels()
+    for entry in entries:
+        if "model" in entry:
+            _add_display(entry, apps.get_model(entry["model"]), labels)
+    return entries[::-1]
+
+
 def trail_entries(page_rows) -> list[dict]:
     """Entries (spec history shape + ids) for a page of `trail_queryset` rows, in page order."""
     history_models = chained_history_models()

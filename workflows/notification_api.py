@@ -47,7 +47,7 @@ class NotificationListView(ListAPIView):
 class NotificationReadView(APIView):
     """Mark one of my notifications read."""
 
-    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @extend_schema(operation_id="notification_read", request=None, responses={200: NotificationSerializer})
     def post(self, request, pk):
         notification = get_object_or_404(Notification, pk=pk, user=request.user)
         mark_read(user=request.user, notification_id=notification.pk)
@@ -58,7 +58,7 @@ class NotificationReadView(APIView):
 class NotificationReadAllView(APIView):
     """Mark all my notifications read."""
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(operation_id="notifications_read_all", request=None, responses={200: dict})
     def post(self, request):
         return Response({"marked": mark_read(user=request.user)})
 

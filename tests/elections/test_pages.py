@@ -123,3 +123,15 @@ def test_other_branch_cannot_open_the_election_page(org, client, api):
     assert client.get(f"/elections/{eid}/").status_code == 200
     assert client.get("/elections/").status_code == 200
     assert client.get("/elections/new/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_election_page_shows_its_change_history(org, web, api):
+    created = api(org["sj_b01"]).post("/api/v1/elections/", {
+        "unit": "b01", "planned_date": "2030-01-10", "seats": 5, "elect_deputy": False}, format="json")
+    assert created.status_code == 201
+    page = web(org["zuzhi"]).get(f"/elections/{created.json()['id']}/").content.decode()
+    history = page.split("变更历史", 1)[1]
+    assert "新增" in history and "内科书记" in history
+    listing = web(org["zuzhi"]).get("/elections/?unit=b02").content.decode()
+    assert f"/elections/{created.json()['id']}/" not in listing
