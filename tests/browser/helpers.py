@@ -1,0 +1,79 @@
+"""Small steps shared by the end-to-end browser tests: sign in as someone, do a task from the inbox."""
+
+from __future__ import annotations
+
+PASSWORD = "pw-for-e2e-1"
+
+
+class Browser:
+    """One browser tab that people take turns at (cookies are cleared between people)."""
+
+    def __init__(self, page, live_server):
+        self.page = page
+        self.base = live_server.url
+        self._passwords_set: set[str] = set()
+        self.user = None
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    def goto(self, path: str):
+        response = self.page.goto(self.url(path))
+        self.page.wait_for_load_state("domcontentloaded")
+        return response
+
+    def sign_in(self, username: str):
+        """Log in through the real login form (the previous person's session is dropped)."""
+        from workflows.models import User
+
+        if username not in self._passwords_set:
+            user = User.objects.get(username=username)
+            user.set_password(PASSWORD)
+            user.save()
+            self._passwords_set.add(username)
+        self.page.context.clear_cookies()
+        self.goto("/accounts/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state("domcontentloaded")
+        assert "/accounts/login/" not in self.page.url, f"{username} could not log in"
+        assert self.page.locator("h1", has_text="我的待办").is_visible()
+        self.user = username
+        return self.page
+
+    def open_task(self, link_text: str):
+        """From 我的待办, open the task whose title contains `link_text`."""
+        self.goto("/workbench/")
+        link = self.page.locator("td a", has_text=link_text)
+        assert link.count() == 1, f"{self.user}: expected one task '{link_text}' in 我的待办, found {link.count()}"
+        link.click()
+        self.page.wait_for_load_state("domcontentloaded")
+        assert "/workbench/tasks/" in self.page.url
+        assert self.page.locator("form.hp-form button[type=submit]", has_text="提交").is_visible()
+        return self.page
+
+    def submit_task(self, expect_title: str):
+        """Press 提交 on a task page; the inbox shows the success message."""
+        self.page.click("form.hp-form button[type=submit]")
+        self.page.wait_for_load_state("domcontentloaded")
+        if "/workbench/tasks/" in self.page.url:  # the form came back with errors
+            errors = self.page.locator(".hp-error, .hp-errors").all_inner_texts()
+            raise AssertionError(f"{self.user}: task form refused: {errors}")
+        assert self.page.url.rstrip("/").endswith("/workbench"), self.page.url
+        assert f"已办理：{expect_title}" in self.page.content()
+
+    def do_task(self, link_text: str, fill=None):
+        """Open a task from the inbox, fill it (callback gets the page) and submit it."""
+        page = self.open_task(link_text)
+        if fill is not None:
+            fill(page)
+        self.submit_task(link_text)
+        return page
+
+    def no_task(self, link_text: str) -> bool:
+        self.goto("/workbench/")
+        return self.page.locator("td a", has_text=link_text).count() == 0
+
+    def text(self) -> str:
+        return self.page.inner_text(".hp-content")
