@@ -336,6 +336,7 @@ VIEWFLOW_FIELD_LABELS = {
     "owner_permission": "办理权限", "artifact_object_id": "业务对象编号", "artifact_content_type": "业务对象类型",
     "parent_task": "上级步骤", "external_task_id": "外部编号", "scheduled": "计划时间",
     "seed_object_id": "来源对象编号", "seed_content_type": "来源对象类型",
+    "owner_permission_content_type": "办理权限对象类型", "owner_permission_obj_pk": "办理权限对象编号",
 }
 VIEWFLOW_STATUS_LABELS = {
     "NEW": "待办", "ASSIGNED": "已认领", "STARTED": "办理中", "DONE": "已完成", "CANCELED": "已取消",
