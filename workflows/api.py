@@ -11,6 +11,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import tasks as task_service
+from .exceptions import Conflict, FormInvalid
 from .models import Unit
 from .permissions import require
 from .serializers import MeSerializer, TaskSerializer, TermSerializer, UnitSerializer
@@ -109,3 +110,24 @@ class TaskCompleteView(GenericAPIView):
             "subject": serialize(subject, request) if serialize and subject is not None else None,
         }
         return Response(body, status=status.HTTP_200_OK)
+
+
+class TermPostponeView(APIView):
+    """POST {"until","reason"}: the committee approved postponing the unit's election (at most a year)."""
+
+    @extend_schema(operation_id="unit_term_postpone", request=dict, responses={200: dict})
+    def post(self, request, code):
+        from .forms import TermPostponeForm
+        from .services import term_postpone
+
+        unit = get_object_or_404(Unit, code=code)
+        require(request.user, "workflows.view_unit", unit, hide=True)
+        require(request.user, "workflows.postpone_term", unit)
+        term = unit.current_term
+        if term is None:
+            raise Conflict("该组织没有在任的一届。")
+        form = TermPostponeForm(data=request.data)
+        if not form.is_valid():
+            raise FormInvalid(form)
+        term = term_postpone(term=term, user=request.user, **form.cleaned_data)
+        return Response(TermSerializer(term).data)

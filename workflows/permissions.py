@@ -187,3 +187,9 @@ def _may_read_audit(user, obj=None) -> bool:
 @rule("workflows.oversee_organisation", write=False)
 def _may_oversee(user, obj=None) -> bool:
     return user.has_perm("workflows.oversee_organisation")
+
+
+@rule("workflows.postpone_term")
+def _may_postpone_term(user, unit=None) -> bool:
+    """Organization staff record the committee's approval of a postponement (延期换届)."""
+    return user.has_perm("workflows.run_elections")

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -13,9 +13,11 @@ from django.views.generic import DetailView, ListView, TemplateView
 from viewflow.urls import Application
 from viewflow.workflow.models import Task
 
+from . import services as org_services
 from . import tasks as task_service
 from .exceptions import Conflict, FormInvalid
 from .flow_nodes import process_diagram_svg
+from .forms import TermPostponeForm
 from .models import Unit, User
 from .permissions import can, require
 from .roles import Role
@@ -223,11 +225,41 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             if unit.kind == Unit.Kind.COMMITTEE else unit.secretary
         )
         context["may_lead"] = can(self.request.user, "workflows.lead_unit", unit)
+        if unit.current_term and can(self.request.user, "workflows.postpone_term", unit):
+            context["postpone_form"] = kwargs.get("postpone_form") or TermPostponeForm()
         from .audit_trail import history_tab_entries, may_read_trail
 
         if may_read_trail(self.request.user):  # auditors: the unit's change history
             context["history"] = history_tab_entries(unit, unit.terms.all(), unit.rolegrant_set.all())
         return context
+
+
+class TermPostponeView(LoginRequiredMixin, View):
+    """POST: record the committee's approval to postpone the unit's election."""
+
+    def post(self, request, code):
+        unit = get_object_or_404(Unit, code=code)
+        require(request.user, "workflows.view_unit", unit, hide=True)
+        require(request.user, "workflows.postpone_term", unit)
+        term = unit.current_term
+        if term is None:
+            raise Http404
+        form = TermPostponeForm(data=request.POST)
+        if form.is_valid():
+            try:
+                org_services.term_postpone(term=term, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+        if not form.is_valid():
+            view = UnitDetailView()
+            view.setup(request, code=code)
+            view.object = unit
+            response = view.render_to_response(view.get_context_data(object=unit, postpone_form=form))
+            response.status_code = 400
+            return response
+        messages.success(request, f"已登记延期换届至 {form.cleaned_data['until']:%Y-%m-%d}。")
+        return HttpResponseRedirect(reverse("organisation:unit", args=[code]))
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -260,3 +292,4 @@ class OrganisationApp(Application):
 
     units_path = path("", UnitListView.as_view(), name="units")
     unit_path = path("units/<slug:code>/", UnitDetailView.as_view(), name="unit")
+    postpone_path = path("units/<slug:code>/postpone/", TermPostponeView.as_view(), name="postpone")
