@@ -144,16 +144,21 @@ def election_request(*, user: User, unit: Unit, planned_date: date, seats: int, 
     return election
 
 
+def _record_review(*, election: Election, user: User, step: str, status: str, approve: bool, comment: str) -> None:
+    """An organization-staff decision on a step: allowed, at that step, with a comment when returning."""
+    require(user, "elections.review", election)
+    _check_status(election, status)
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": "退回时请填写意见。"})
+    ElectionReview.objects.create(election=election, step=step, approve=approve, comment=comment, reviewer=user)
+
+
 @transaction.atomic
 @audited("换届请示批复")
 def request_review(*, election: Election, user: User, approve: bool, seats: int | None, comment: str) -> Election:
     """一下: organization staff approve (maybe with other seats) or return the request."""
-    require(user, "elections.review", election)
-    _check_status(election, S.REQUEST_APPROVAL)
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": "退回时请填写意见。"})
-    ElectionReview.objects.create(election=election, step="request_approval", approve=approve,
-                                  comment=comment, reviewer=user)
+    _record_review(election=election, user=user, step="request_approval", status=S.REQUEST_APPROVAL,
+                   approve=approve, comment=comment)
     if approve:
         if seats is not None and seats != election.seats:
             validate_seats(unit=election.unit, seats=seats, elect_deputy=election.elect_deputy)
@@ -346,12 +351,8 @@ def election_plan_submit(*, election: Election, user: User, candidates: list[str
 @audited("选举方案批复")
 def plan_review(*, election: Election, user: User, approve: bool, comment: str) -> Election:
     """三下: organization staff approve the plan, or return it to the secretary."""
-    require(user, "elections.review", election)
-    _check_status(election, S.PLAN_APPROVAL)
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": "退回时请填写意见。"})
-    ElectionReview.objects.create(election=election, step="plan_approval", approve=approve, comment=comment,
-                                  reviewer=user)
+    _record_review(election=election, user=user, step="plan_approval", status=S.PLAN_APPROVAL,
+                   approve=approve, comment=comment)
     election.status = S.ELECTION_MEETING if approve else S.ELECTION_PLAN
     election.save()
     _notify_later(recipients=_secretaries(election.unit), election=election,
@@ -498,12 +499,8 @@ def officer_elect(*, election: Election, user: User, secretary: str, deputy: str
 @audited("选举结果报批")
 def result_review(*, election: Election, user: User, approve: bool, comment: str) -> Election:
     """报批: approval starts the new term and moves the committee; a return re-opens officer_election."""
-    require(user, "elections.review", election)
-    _check_status(election, S.RESULT_APPROVAL)
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": "退回时请填写意见。"})
-    ElectionReview.objects.create(election=election, step="result_approval", approve=approve, comment=comment,
-                                  reviewer=user)
+    _record_review(election=election, user=user, step="result_approval", status=S.RESULT_APPROVAL,
+                   approve=approve, comment=comment)
     if not approve:
         election.status = S.OFFICER_ELECTION
         election.save()
