@@ -26,6 +26,8 @@ CODE_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 KINDS = {k.value for k in Unit.Kind}
 MEMBERSHIPS = {m.value for m in User.Membership}
 ROLES = {r.value for r in Role}
+# Branch officers are chosen by elections; a file older than the unit's current term does not override them.
+ELECTED_ROLES = {Role.BRANCH_SECRETARY.value, Role.BRANCH_COMMITTEE_MEMBER.value}
 
 
 @dataclass
@@ -191,8 +193,8 @@ def import_org(*, data, actor=None, source: str = "import_org") -> ImportResult:
     result = ImportResult()
     with audit_context(actor=actor, reason=f"组织导入：{source}"):
         _apply_settings(data, result)
-        units = _apply_units(data.get("units", []), result)
-        touched = _apply_people(data.get("people", []), units, result)
+        units, elected_units = _apply_units(data.get("units", []), result)
+        touched = _apply_people(data.get("people", []), units, elected_units, result)
         groups = ensure_role_groups()
         for user in touched:
             sync_user_permissions(user, groups)
@@ -213,9 +215,11 @@ def _apply_settings(data, result):
         result.updated["settings"] += 1
 
 
-def _apply_units(entries, result) -> dict[str, Unit]:
+def _apply_units(entries, result) -> tuple[dict[str, Unit], set[int]]:
+    """Create or update units and terms; also return the units whose term is newer than the file's."""
     units = {u.code: u for u in Unit.objects.all()}
     created = set()
+    elected_units: set[int] = set()
     for entry in entries:
         values = {
             "name": entry["name"].strip(),
@@ -241,23 +245,25 @@ def _apply_units(entries, result) -> dict[str, Unit]:
             unit.save()
             if unit.code not in created:
                 result.updated["units"] += 1
-        if entry.get("term_started"):
-            _apply_term(unit, _parse_date(entry["term_started"]), result)
-    return units
+        if entry.get("term_started") and _apply_term(unit, _parse_date(entry["term_started"]), result):
+            elected_units.add(unit.pk)
+    return units, elected_units
 
 
-def _apply_term(unit: Unit, started: date, result):
+def _apply_term(unit: Unit, started: date, result) -> bool:
+    """Bring the unit's current term in line with the file; True when ours is newer (an election)."""
     current = unit.current_term
     if current is not None and current.started >= started:
-        return  # same term, or a newer one (e.g. from an election) that the file does not know yet
+        return current.started > started  # a newer term (from an election) that the file does not know yet
     if current is not None:
         current.status = Term.Status.ENDED
         current.save()
     Term.objects.create(unit=unit, started=started, ends=add_years(started, unit.term_years))
     result.created["terms"] += 1
+    return False
 
 
-def _apply_people(entries, units, result) -> list[User]:
+def _apply_people(entries, units, elected_units, result) -> list[User]:
     users = {u.username: u for u in User.objects.all()}
     in_file = set()
     touched = []
@@ -283,12 +289,12 @@ def _apply_people(entries, units, result) -> list[User]:
                 user.set_unusable_password()
             user.save()
             result.created["people"] += 1
-            _apply_roles(user, entry, result)
+            _apply_roles(user, entry, elected_units, result)
             touched.append(user)
             continue
         if _update_fields(user, values):
             result.updated["people"] += 1
-        if _apply_roles(user, entry, result):
+        if _apply_roles(user, entry, elected_units, result):
             touched.append(user)
     for user in users.values():
         if user.username not in in_file and user.is_active and not user.is_superuser:
@@ -299,16 +305,23 @@ def _apply_people(entries, units, result) -> list[User]:
     return touched
 
 
-def _apply_roles(user: User, entry, result) -> bool:
+def _apply_roles(user: User, entry, elected_units: set[int], result) -> bool:
+    """Make the user's grants match the file, except the officers of units that elected after the file."""
+
+    def set_by_election(key) -> bool:
+        role, unit_id = key
+        return role in ELECTED_ROLES and unit_id in elected_units
+
     wanted = set()
     for role in entry.get("roles", []):
         wanted.add((role, user.unit_id if role in UNIT_ROLES else None))
     if user.membership in (User.Membership.FULL, User.Membership.PROBATIONARY) and user.unit_id:
         wanted.add((Role.MEMBER.value, user.unit_id))
+    wanted = {key for key in wanted if not set_by_election(key)}
     existing = {(g.role, g.unit_id): g for g in user.role_grants.all()}
     changed = False
     for key, grant in existing.items():
-        if key not in wanted:
+        if key not in wanted and not set_by_election(key):
             grant.delete()
             result.roles_removed += 1
             changed = True

@@ -143,3 +143,30 @@ def test_shipped_demo_file_is_valid(tmp_path):
     assert len([u for u in demo["units"] if u["kind"] == "branch"]) == 70
     assert len([u for u in demo["units"] if u["kind"] == "general_branch"]) == 8
     assert 750 <= len(demo["people"]) <= 900
+
+
+@pytest.mark.django_db
+def test_reimporting_an_older_file_keeps_officers_chosen_by_a_later_election(tmp_path):
+    from workflows.permissions import sync_user_permissions
+
+    path = write(tmp_path, SMALL_ORG)
+    call_command("import_org", path)
+    b01 = Unit.objects.get(code="b01")
+    # an election gave b01 a new term and a new secretary
+    old_term = b01.current_term
+    old_term.status = Term.Status.ENDED
+    old_term.save()
+    Term.objects.create(unit=b01, started=old_term.ends, ends=old_term.ends.replace(year=old_term.ends.year + 3))
+    old_secretary, new_secretary = User.objects.get(username="sj_b01"), User.objects.get(username="b01_m1")
+    RoleGrant.objects.get(user=old_secretary, role="branch_secretary").delete()
+    RoleGrant.objects.create(user=new_secretary, role="branch_secretary", unit=b01)
+    for user in (old_secretary, new_secretary):
+        sync_user_permissions(user)
+
+    call_command("import_org", path)  # the file still names sj_b01 and the old term
+    assert list(b01.holders_of("branch_secretary")) == [new_secretary]
+    assert User.objects.get(username="b01_m1").has_perm("workflows.lead_unit", b01)
+    assert not User.objects.get(username="sj_b01").has_perm("workflows.lead_unit", b01)
+    assert b01.current_term.started == old_term.ends
+    # branches without a newer term still follow the file
+    assert list(Unit.objects.get(code="b02").holders_of("branch_secretary")) == [User.objects.get(username="sj_b02")]
