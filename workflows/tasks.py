@@ -164,6 +164,14 @@ def get_task(task_id) -> Task:
 # --- services ----------------------------------------------------------------------------
 
 
+def _require_may_act(user, task):
+    """403 for people who may not act; 409 when someone else already claimed what they could have."""
+    if not may_act_on(user, task):
+        if task.owner_id and _may_claim_if_free(user, task):
+            raise Conflict(_("该任务已由他人认领。"))
+        raise PermissionDenied
+
+
 def _check_open(task):
     if task.status not in OPEN_STATUSES:
         raise Conflict(_("该任务已办结或已取消。"))
@@ -176,10 +184,7 @@ def task_claim(*, task: Task, user) -> Task:
         _check_open(task)
         if task.owner_id == user.pk:
             return task
-        if not may_act_on(user, task):
-            if task.owner_id and _may_claim_if_free(user, task):
-                raise Conflict(_("该任务已由他人认领。"))
-            raise PermissionDenied
+        _require_may_act(user, task)
         task.flow_task.activation_class(task).assign(user)
         return task
 
@@ -190,10 +195,7 @@ def task_complete(*, task: Task, user, data) -> object:
     with task.flow_task.flow_class.lock(task.process_id):
         task.refresh_from_db()
         _check_open(task)
-        if not may_act_on(user, task):
-            if task.owner_id and _may_claim_if_free(user, task):
-                raise Conflict(_("该任务已由他人认领。"))
-            raise PermissionDenied
+        _require_may_act(user, task)
         step = step_of(task)
         form = step.form_class(data=data, task=task, user=user)
         if not form.is_valid():

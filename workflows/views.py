@@ -108,7 +108,7 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
         except Conflict as conflict:
             messages.error(request, conflict.message)
             return HttpResponseRedirect(reverse("workbench:inbox"))
-        except _service_validation_error() as error:
+        except ValidationError as error:
             form = self.step.form_class(data=_form_data(request), task=self.task, user=request.user)
             form.is_valid()
             for message in error.messages:
@@ -116,12 +116,6 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, f"已办理：{task_service.task_title(self.task)}")
         return HttpResponseRedirect(reverse("workbench:inbox"))
-
-
-def _service_validation_error():
-    from django.core.exceptions import ValidationError
-
-    return ValidationError
 
 
 def _form_data(request):
