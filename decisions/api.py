@@ -10,85 +10,12 @@ from rest_framework.views import APIView
 
 from workflows.api_base import Pagination
 from workflows.exceptions import Conflict, FormInvalid
-from workflows.permissions import require
+from workflows.permissions import require_perm
 
 from . import selectors, services
 from .forms import DecisionForm, MeetingForm, WithdrawForm
 from .minutes_docx import minutes_docx_bytes
-
-
-def decision_data(decision) -> dict:
-    process = selectors.process_of(decision)
-    result = decision.latest_result()
-    return {
-        "id": decision.pk,
-        "title": decision.title,
-        "category": decision.category,
-        "summary": decision.summary,
-        "department_unit": decision.department_unit.code,
-        "amount": None if decision.amount is None else str(decision.amount),
-        "status": decision.status,
-        "active_steps": selectors.active_steps(process),
-        "needs_expert_review": decision.needs_expert_review,
-        "expert_required": decision.expert_required,
-        "proposer": decision.proposer.username,
-        "meeting_id": decision.meeting_id,
-        "result": result.as_dict() if result else None,
-        "process_id": process.pk if process else None,
-        "implementation_due": decision.implementation_due.isoformat() if decision.implementation_due else None,
-        "reconsider_of": decision.reconsider_of_id,
-        "created": decision.created.isoformat(),
-        "opinions": [
-            {"step": o.step, "user": o.author.username, "opinion": o.opinion, "comment": o.comment,
-             "discipline_opinion": o.discipline_opinion, "level": o.level, "consensus": o.consensus,
-             "at": o.created.isoformat()}
-            for o in decision.opinions.select_related("author").order_by("pk")
-        ],
-    }
-
-
-def meeting_data(meeting) -> dict:
-    process = selectors.process_of(meeting)
-    minutes = getattr(meeting, "minutes", None)
-    results = {r.decision_id: r.as_dict() for r in meeting.results.all()}
-    return {
-        "id": meeting.pk,
-        "title": meeting.title,
-        "number": meeting.issue_label,
-        "scheduled_at": meeting.scheduled_at.isoformat(),
-        "place": meeting.place,
-        "urgent": meeting.urgent,
-        "urgent_reason": meeting.urgent_reason,
-        "status": meeting.status,
-        "active_steps": selectors.active_steps(process),
-        "process_id": process.pk if process else None,
-        "presider": meeting.presider.username if meeting.presider_id else None,
-        "agenda": [
-            {"decision_id": item.decision_id, "title": item.decision.title, "order": item.order,
-             "outcome": item.outcome, "note": item.note, "result": results.get(item.decision_id)}
-            for item in meeting.agenda_items()
-        ],
-        "attendance": {
-            "present": sorted(a.member.username for a in meeting.attendance.select_related("member") if a.present),
-            "absent": {a.member.username: a.reason for a in meeting.attendance.select_related("member")
-                       if not a.present},
-            "recusals": _recusals(meeting),
-        },
-        "minutes": None if minutes is None else {
-            "status": minutes.status, "text": minutes.text, "frozen": minutes.frozen,
-            "approved_by": minutes.approved_by.username if minutes.approved_by_id else None,
-            "approved_at": minutes.approved_at.isoformat() if minutes.approved_at else None,
-            "corrections": [{"text": c.text, "reason": c.reason, "user": c.author.username,
-                             "at": c.created.isoformat()} for c in minutes.corrections.select_related("author")],
-        },
-    }
-
-
-def _recusals(meeting):
-    out: dict[str, dict] = {}
-    for r in meeting.recusals.select_related("member"):
-        out.setdefault(str(r.decision_id), {})[r.member.username] = r.reason
-    return out
+from .serializers import decision_data, meeting_data
 
 
 class DecisionListView(GenericAPIView):
@@ -110,7 +37,7 @@ class DecisionListView(GenericAPIView):
 
     @extend_schema(request=dict, responses={201: dict})
     def post(self, request):
-        require(request.user, "decisions.propose")  # the role first: refused people learn nothing of the payload
+        require_perm(request.user, "decisions.propose")  # the role first: refused people learn nothing of the payload
         form = DecisionForm(data=request.data, user=request.user)
         if not form.is_valid():
             raise FormInvalid(form)
@@ -128,7 +55,7 @@ class DecisionWithdrawView(APIView):
     @extend_schema(request=dict, responses={200: dict})
     def post(self, request, pk):
         decision = selectors.get_visible_decision(request.user, pk)
-        require(request.user, "decisions.withdraw", decision)
+        require_perm(request.user, "decisions.withdraw", decision)
         form = WithdrawForm(data=request.data)
         if not form.is_valid():
             raise FormInvalid(form)
@@ -142,7 +69,7 @@ class DecisionCloseExpertReviewView(APIView):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request, pk):
         decision = selectors.get_visible_decision(request.user, pk)
-        services.expert_review_close(decision=decision, user=request.user)
+        services.decision_expert_review_close(decision=decision, user=request.user)
         return Response(decision_data(selectors.get_visible_decision(request.user, pk)))
 
 
@@ -166,7 +93,7 @@ class MeetingListView(GenericAPIView):
 
     @extend_schema(request=dict, responses={201: dict})
     def post(self, request):
-        require(request.user, "decisions.schedule_meeting")
+        require_perm(request.user, "decisions.schedule_meeting")
         form = MeetingForm(data=request.data)
         if not form.is_valid():
             raise FormInvalid(form)
@@ -210,7 +137,7 @@ class MinutesCorrectionView(APIView):
     @extend_schema(request=dict, responses={201: dict})
     def post(self, request, pk):
         meeting = selectors.get_visible_meeting(request.user, pk)
-        require(request.user, "decisions.correct_minutes")
+        require_perm(request.user, "decisions.correct_minutes")
         minutes = getattr(meeting, "minutes", None)
         if minutes is None:
             raise Conflict("会议纪要尚未签发。")

@@ -7,6 +7,15 @@ class DecisionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import demo, rules, steps  # noqa: F401  (rules and demo register themselves)
+        from workflows.tasks import register_flow
 
-        steps.register()
+        from . import demo, rules  # noqa: F401  (rules and demo register themselves)
+        from .flows import DecisionFlow, MeetingFlow
+        from .models import Decision, Meeting
+        from .serializers import decision_data, meeting_data
+        from .views import decision_task_page, meeting_task_page
+
+        register_flow(DecisionFlow, model=Decision, serialize=lambda obj, request: decision_data(obj),
+                      page=decision_task_page)
+        register_flow(MeetingFlow, model=Meeting, serialize=lambda obj, request: meeting_data(obj),
+                      page=meeting_task_page)

@@ -9,7 +9,8 @@ from workflows import tasks as task_service
 from workflows.demo import register_demo
 from workflows.models import Unit, User
 
-from . import selectors, services
+from . import services
+from .flows import DecisionFlow, MeetingFlow
 from .models import Decision
 
 COMMITTEE = ["shuji", "yuanzhang", "jiwei", *[f"weiyuan{i}" for i in range(1, 7)]]
@@ -19,8 +20,8 @@ def _user(username):
     return User.objects.get(username=username)
 
 
-def _step(obj, step, username, data):
-    task = selectors.open_tasks(selectors.process_of(obj), step).order_by("pk")
+def _step(obj, node, username, data):
+    task = task_service.open_tasks(task_service.process_for(obj), node).order_by("pk")
     user = _user(username)
     task = task.filter(owner=user).first() or task.filter(owner__isnull=True).first()
     task_service.task_complete(task=task, user=user, data=data)
@@ -33,24 +34,24 @@ def _submit(username, unit_code, **fields):
 
 def _to_agenda(decision, secretary):
     if decision.is_cadre_appointment():
-        _step(decision, "organization_review", "zuzhi",
+        _step(decision, DecisionFlow.organization_review, "zuzhi",
               {"opinion": "approve", "comment": "考察合格", "discipline_opinion": "未发现党风廉政问题"})
     else:
-        _step(decision, "branch_review", secretary, {"opinion": "approve", "comment": "支委会研究同意"})
+        _step(decision, DecisionFlow.branch_review, secretary, {"opinion": "approve", "comment": "支委会研究同意"})
         decision.refresh_from_db()
         if decision.status == Decision.Status.EXPERT_REVIEW:
-            for task in selectors.open_tasks(selectors.process_of(decision), "expert_review"):
+            for task in task_service.open_tasks(task_service.process_for(decision), DecisionFlow.expert_review):
                 task_service.task_complete(task=task, user=task.owner,
                                            data={"opinion": "agree", "comment": "方案可行，建议实施"})
-    _step(decision, "risk_assessment", "dangban", {"level": "low", "notes": "经评估，意识形态等风险较低"})
-    _step(decision, "communicate", "shuji", {"consensus": True, "notes": "书记与院长会前沟通一致"})
-    _step(decision, "agenda_review", "shuji", {"accept": True, "comment": "同意提交党委会"})
+    _step(decision, DecisionFlow.risk_assessment, "dangban", {"level": "low", "notes": "经评估，意识形态等风险较低"})
+    _step(decision, DecisionFlow.communicate, "shuji", {"consensus": True, "notes": "书记与院长会前沟通一致"})
+    _step(decision, DecisionFlow.agenda_review, "shuji", {"accept": True, "comment": "同意提交党委会"})
     decision.refresh_from_db()
     return decision
 
 
 def _vote(decision, choices=None, *, stop_after=None):
-    tasks = list(selectors.open_tasks(selectors.process_of(decision), "vote").select_related("owner"))
+    tasks = list(task_service.open_tasks(task_service.process_for(decision), DecisionFlow.vote).select_related("owner"))
     for n, task in enumerate(tasks):
         if stop_after is not None and n >= stop_after:
             return
@@ -80,18 +81,18 @@ def demo_decisions(today):
     held = services.meeting_schedule(
         user=office, title="党委会（演示：已结束）", scheduled_at=now - timedelta(days=21), place="行政楼三楼会议室",
         agenda=[done.pk, implementing.pk, rejected.pk], now=now - timedelta(days=25))
-    _step(held, "attendance", "dangban", {"present": COMMITTEE[:-1], "absent": {"weiyuan6": "外出学习"},
+    _step(held, MeetingFlow.attendance, "dangban", {"present": COMMITTEE[:-1], "absent": {"weiyuan6": "外出学习"},
                                           "recusals": {}})
     _vote(done)
-    _step(done, "secretary_vote", "shuji", {"vote": "agree", "comment": "同意"})
+    _step(done, DecisionFlow.secretary_vote, "shuji", {"vote": "agree", "comment": "同意"})
     _vote(implementing)
-    _step(implementing, "secretary_vote", "shuji", {"vote": "agree", "comment": "同意，抓紧实施"})
+    _step(implementing, DecisionFlow.secretary_vote, "shuji", {"vote": "agree", "comment": "同意，抓紧实施"})
     _vote(rejected, dict.fromkeys(COMMITTEE[1:6], "disagree"))
-    _step(rejected, "secretary_vote", "shuji", {"vote": "disagree", "comment": "资金压力较大"})
-    _step(held, "minutes_draft", "dangban", {"text": "会议审议了三项议题，形成决定如下：……"})
-    _step(held, "minutes_approve", "shuji", {"approve": True, "comment": ""})
-    _step(done, "implement", "dangban", {"report": "新办法已印发执行。", "done": True})
-    _step(implementing, "implement", "dangban", {"report": "已完成招标文件编制。", "done": False})
+    _step(rejected, DecisionFlow.secretary_vote, "shuji", {"vote": "disagree", "comment": "资金压力较大"})
+    _step(held, MeetingFlow.minutes_draft, "dangban", {"text": "会议审议了三项议题，形成决定如下：……"})
+    _step(held, MeetingFlow.minutes_approve, "shuji", {"approve": True, "comment": ""})
+    _step(done, DecisionFlow.implement, "dangban", {"report": "新办法已印发执行。", "done": True})
+    _step(implementing, DecisionFlow.implement, "dangban", {"report": "已完成招标文件编制。", "done": False})
 
     # 3. a meeting in session now: one item voted (waiting for the minutes), one still voting
     cadre = _to_agenda(_submit("dangban", "b28", title="关于张某某任外科主任的议题", category="cadre_appointment",
@@ -101,10 +102,10 @@ def demo_decisions(today):
     session = services.meeting_schedule(
         user=office, title="党委会（演示：进行中）", scheduled_at=now - timedelta(hours=1), place="行政楼三楼会议室",
         agenda=[cadre.pk, voting.pk], now=now - timedelta(days=4))
-    _step(session, "attendance", "dangban", {"present": COMMITTEE, "absent": {},
+    _step(session, MeetingFlow.attendance, "dangban", {"present": COMMITTEE, "absent": {},
                                              "recusals": {str(cadre.pk): {"weiyuan3": "与被任命人系亲属"}}})
     _vote(cadre)
-    _step(cadre, "secretary_vote", "shuji", {"vote": "agree", "comment": "同意任命"})
+    _step(cadre, DecisionFlow.secretary_vote, "shuji", {"vote": "agree", "comment": "同意任命"})
     _vote(voting, stop_after=4)
 
     # 4. reviewed, waiting for the next meeting (already on its agenda)

@@ -1,4 +1,8 @@
-"""The two processes: a 三重一大 decision (one per 议题) and a 党委会 meeting (one per meeting)."""
+"""The two processes: a 三重一大 decision (one per 议题) and a 党委会 meeting (one per meeting).
+
+Each human step is one `nodes.Step`: the form that validates its payload, the service that
+performs it, who acts, the status the item shows while there, and where it goes next.
+"""
 
 from datetime import datetime, time
 
@@ -6,14 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
-from viewflow.workflow.flow.views import UpdateProcessView
 
-from workflows.flow_nodes import PROCESS_LOCK, SplitEach
+from workflows.tasks import nodes
 
-from . import selectors
+from . import forms, selectors
+from .models import Decision, Meeting
+from .services import implementation, meeting, minutes, review, voting
+from .services.proposal import decision_revise
 
-# Human steps are done on the generic task page (workflows.tasks); viewflow needs a view anyway.
-STEP_VIEW = UpdateProcessView.as_view(fields=[])
+D = Decision.Status
 
 
 class DecisionFlow(flow.Flow):
@@ -30,96 +35,100 @@ class DecisionFlow(flow.Flow):
     """
 
     flow_code = "decision"
-    lock_impl = PROCESS_LOCK
+    lock_impl = nodes.PROCESS_LOCK
     process_title = _("三重一大决策")
 
-    submit = flow.StartHandle(this.start_decision).Annotation(title=_("议题申报")).Next(this.route_review)
+    submit = nodes.Start().Annotation(title=_("议题申报")).Next(this.route_review)
 
     route_review = flow.If(this.is_cadre_appointment).Then(this.organization_review).Else(this.branch_review)
 
     # 组织部门
     organization_review = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.OrganizationReviewForm, service=review.decision_organization_review)
         .Annotation(title=_("组织考察"))
+        .Status(D.ORGANIZATION_REVIEW)
         .Permission("workflows.run_elections")
-        .onCreate(this.mark_status)
         .Next(this.after_organization_review)
     )
     after_organization_review = flow.If(this.was_returned).Then(this.revise).Else(this.risk_assessment)
 
     # 支部书记
     branch_review = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.ReviewForm, service=review.decision_branch_review)
         .Annotation(title=_("党支部前置研究"))
+        .Status(D.BRANCH_REVIEW)
         .Assign(this.branch_secretary)
-        .onCreate(this.mark_status)
         .Next(this.after_branch_review)
     )
     after_branch_review = flow.If(this.was_returned).Then(this.revise).Else(this.route_expert_review)
 
     # 申报人
     revise = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.DecisionForm, service=decision_revise)
         .Annotation(title=_("修改重报"))
+        .Status(D.REVISE)
         .Assign(this.proposer)
-        .onCreate(this.mark_status)
         .Next(this.route_review)
     )
 
     # 专家委员会（会签）
     route_expert_review = flow.If(this.needs_expert_review).Then(this.ask_experts).Else(this.risk_assessment)
-    ask_experts = SplitEach().Next(this.expert_review, data_source=this.experts_to_ask)
+    ask_experts = nodes.SplitEach().Next(this.expert_review, data_source=this.experts_to_ask)
     expert_review = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.ExpertReviewForm, service=review.decision_expert_opinion)
         .Annotation(title=_("专家委员会论证"))
+        .Status(D.EXPERT_REVIEW)
         .Assign(this.assigned_user)
-        .onCreate(this.mark_status)
         .Next(this.experts_answered)
     )
     experts_answered = flow.Join().Next(this.risk_assessment)
 
     # 党委办公室
     risk_assessment = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.RiskAssessmentForm, service=review.decision_risk_assessment)
         .Annotation(title=_("风险评估"))
+        .Status(D.RISK_ASSESSMENT)
         .Permission("workflows.run_office")
-        .onCreate(this.mark_status)
         .Next(this.communicate)
     )
 
     # 党委书记
     communicate = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.CommunicateForm, service=review.decision_communicate)
         .Annotation(title=_("书记院长会前沟通"))
+        .Status(D.COMMUNICATE)
         .Permission("workflows.chair_committee")
-        .onCreate(this.mark_status)
         .Next(this.after_communicate)
     )
     after_communicate = flow.If(this.was_returned).Then(this.revise).Else(this.agenda_review)
 
     agenda_review = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.AgendaReviewForm, service=review.decision_agenda_review)
         .Annotation(title=_("议题审定"))
+        .Status(D.AGENDA_REVIEW)
         .Permission("workflows.chair_committee")
-        .onCreate(this.mark_status)
         .Next(this.after_agenda_review)
     )
     after_agenda_review = flow.If(this.was_returned).Then(this.revise).Else(this.awaiting_meeting)
 
     # 党委会（由会议流程的出席登记触发）
-    awaiting_meeting = flow.Handle(this.open_voting).Annotation(title=_("待上会")).Next(this.route_votes)
+    awaiting_meeting = (
+        nodes.Handle().Annotation(title=_("待上会")).Status(D.AWAITING_MEETING).Next(this.route_votes)
+    )
     route_votes = flow.If(this.has_member_voters).Then(this.ask_members).Else(this.secretary_vote)
-    ask_members = SplitEach().Next(this.vote, data_source=this.voters)
+    ask_members = nodes.SplitEach().Next(this.vote, data_source=this.voters)
     vote = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.VoteForm, service=voting.vote_cast)
         .Annotation(title=_("表决"))
+        .Status(D.VOTING)
         .Assign(this.assigned_user)
         .Next(this.votes_in)
     )
     votes_in = flow.Join().Next(this.secretary_vote)
     secretary_vote = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.SecretaryVoteForm, service=voting.vote_cast_last)
         .Annotation(title=_("书记末位表态"))
+        .Status(D.VOTING)
         .Assign(this.presider)
         .Next(this.route_result)
     )
@@ -131,43 +140,23 @@ class DecisionFlow(flow.Flow):
     )
 
     # 纪要签发后执行（由会议流程的纪要签发触发）
-    await_minutes = flow.Handle().Annotation(title=_("待纪要签发")).Next(this.implement)
+    await_minutes = nodes.Handle().Annotation(title=_("待纪要签发")).Status(D.MINUTES).Next(this.implement)
 
     # 申报人报告，党办督办
     implement = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.ImplementForm, service=implementation.implementation_report_submit)
         .Annotation(title=_("执行与督办"))
+        .Status(D.IMPLEMENTING)
         .Assign(this.proposer)
+        .Due(at=this.implementation_due_at)
         .Next(this.after_implement)
     )
     after_implement = flow.If(this.is_implemented).Then(this.closed).Else(this.implement)
 
-    closed = flow.End().Annotation(title=_("归档"))
-    rejected = flow.End().Annotation(title=_("未通过，关闭"))
+    closed = nodes.End().Annotation(title=_("归档")).Status(D.CLOSED)
+    rejected = nodes.End().Annotation(title=_("未通过，关闭")).Status(D.REJECTED)
 
-    # --- node callbacks --------------------------------------------------------------------
-
-    def start_decision(self, activation, decision):
-        activation.process.artifact = decision
-        return decision
-
-    def open_voting(self, activation, meeting=None):
-        return activation.process.artifact
-
-    def mark_status(self, activation):
-        from .services import decision_enter_step
-
-        decision_enter_step(decision=activation.process.artifact, step=activation.flow_task.name)
-
-    def task_due(self, task):
-        """The implement step is due on the decision's implementation date (default 30 days)."""
-        if task.flow_task is not None and task.flow_task.name == "implement":
-            due = task.process.artifact.implementation_due
-            if due is not None:
-                return timezone.make_aware(datetime.combine(due, time(18, 0)))
-        return None
-
-    # --- who -------------------------------------------------------------------------------
+    # --- who and when ----------------------------------------------------------------------
 
     def branch_secretary(self, activation):
         return activation.process.artifact.department_unit.secretary
@@ -179,8 +168,7 @@ class DecisionFlow(flow.Flow):
         return selectors.user_by_pk(activation.task.data["user_id"])
 
     def presider(self, activation):
-        decision = activation.process.artifact
-        return decision.meeting.presider
+        return activation.process.artifact.meeting.presider
 
     def experts_to_ask(self, activation):
         return [{"user_id": pk} for pk in selectors.expert_ids()]
@@ -188,6 +176,11 @@ class DecisionFlow(flow.Flow):
     def voters(self, activation):
         decision = activation.process.artifact
         return [{"user_id": pk} for pk in selectors.member_voter_ids(decision.meeting, decision)]
+
+    def implementation_due_at(self, task):
+        """On the decision's implementation date (set when the minutes are approved)."""
+        due = task.process.artifact.implementation_due
+        return timezone.make_aware(datetime.combine(due, time(18, 0))) if due is not None else None
 
     # --- named yes/no questions ------------------------------------------------------------
 
@@ -213,6 +206,9 @@ class DecisionFlow(flow.Flow):
         return activation.process.artifact.is_implemented()
 
 
+M = Meeting.Status
+
+
 class MeetingFlow(flow.Flow):
     """党委会.
 
@@ -224,44 +220,42 @@ class MeetingFlow(flow.Flow):
     """
 
     flow_code = "meeting"
-    lock_impl = PROCESS_LOCK
+    lock_impl = nodes.PROCESS_LOCK
     process_title = _("党委会")
 
-    schedule = flow.StartHandle(this.start_meeting).Annotation(title=_("会议通知")).Next(this.attendance)
+    schedule = nodes.Start().Annotation(title=_("会议通知")).Next(this.attendance)
 
     # 党委办公室
     attendance = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.AttendanceForm, service=meeting.meeting_attendance)
         .Annotation(title=_("出席登记"))
+        .Status(M.SCHEDULED)
         .Permission("workflows.run_office")
         .Next(this.route_voting)
     )
     route_voting = flow.If(this.all_items_settled).Then(this.minutes_draft).Else(this.voting)
 
-    # 各议题表决（由决策流程触发）
-    voting = flow.Handle().Annotation(title=_("会议表决")).Next(this.minutes_draft)
+    # 各议题表决（由决策流程的末位表态触发）
+    voting = nodes.Handle().Annotation(title=_("会议表决")).Status(M.IN_SESSION).Next(this.minutes_draft)
 
     minutes_draft = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.MinutesDraftForm, service=minutes.minutes_draft)
         .Annotation(title=_("会议纪要起草"))
+        .Status(M.MINUTES)
         .Permission("workflows.run_office")
         .Next(this.minutes_approve)
     )
 
     # 党委书记
     minutes_approve = (
-        flow.View(STEP_VIEW)
+        nodes.Step(form=forms.MinutesApproveForm, service=minutes.minutes_approve)
         .Annotation(title=_("纪要签发"))
         .Permission("workflows.chair_committee")
         .Next(this.route_minutes)
     )
     route_minutes = flow.If(this.minutes_approved).Then(this.end).Else(this.minutes_draft)
 
-    end = flow.End().Annotation(title=_("会议结束"))
-
-    def start_meeting(self, activation, meeting):
-        activation.process.artifact = meeting
-        return meeting
+    end = nodes.End().Annotation(title=_("会议结束")).Status(M.CLOSED)
 
     def all_items_settled(self, activation):
         return activation.process.artifact.all_items_settled()

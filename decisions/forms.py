@@ -6,8 +6,8 @@ The same forms validate the HTML pages and the API payloads.
 from django import forms
 from django.utils import timezone
 
-from workflows.forms import JSONDictField, StepForm, UsernameListField
 from workflows.models import Unit
+from workflows.tasks.forms import JSONDictField, StepForm, UsernameListField
 
 from .models import Decision, Opinion, Vote
 

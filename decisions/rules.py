@@ -1,6 +1,8 @@
-"""Permission predicates of the decisions app (registered with workflows.permissions.rule)."""
+"""Who may propose, see, withdraw and schedule: rules of the decisions app (`user.has_perm`)."""
 
-from workflows.permissions import has_role, is_committee_member, rule, units_led_by
+import rules
+
+from workflows.permissions import add_rule, has_role, is_committee_member, units_led_by
 from workflows.roles import Role
 
 from . import selectors
@@ -10,7 +12,7 @@ def may_propose_any(user) -> bool:
     return has_role(user, Role.OFFICE_STAFF) or is_committee_member(user)
 
 
-@rule("decisions.propose")
+@rules.predicate
 def may_propose(user, unit=None) -> bool:
     """Office staff and committee members propose for any department; a branch secretary for their own."""
     if may_propose_any(user):
@@ -19,31 +21,40 @@ def may_propose(user, unit=None) -> bool:
     return led.exists() if unit is None else led.filter(pk=unit.pk).exists()
 
 
-@rule("decisions.propose_cadre_appointment")
+@rules.predicate
 def may_propose_cadre(user, obj=None) -> bool:
     return may_propose_any(user)
 
 
-@rule("decisions.view_decision", write=False)
+@rules.predicate
 def may_view_decision(user, decision) -> bool:
-    return selectors.may_see_decision(user, decision)
+    return decision is not None and selectors.may_see_decision(user, decision)
 
 
-@rule("decisions.withdraw")
-def may_withdraw(user, decision) -> bool:
-    return decision.proposer_id == user.pk
+@rules.predicate
+def is_proposer(user, decision) -> bool:
+    return decision is not None and decision.proposer_id == user.pk
 
 
-@rule("decisions.schedule_meeting")
-def may_schedule(user, obj=None) -> bool:
+@rules.predicate
+def runs_office(user, obj=None) -> bool:
     return user.has_perm("workflows.run_office")
 
 
-@rule("decisions.view_meeting", write=False)
-def may_view_meeting(user, meeting=None) -> bool:
+@rules.predicate
+def chairs_committee(user, obj=None) -> bool:
+    return user.has_perm("workflows.chair_committee")
+
+
+@rules.predicate
+def sees_all_meetings(user, obj=None) -> bool:
     return selectors.sees_everything(user)
 
 
-@rule("decisions.correct_minutes")
-def may_correct_minutes(user, minutes=None) -> bool:
-    return user.has_perm("workflows.run_office") or user.has_perm("workflows.chair_committee")
+add_rule("decisions.propose", may_propose)
+add_rule("decisions.propose_cadre_appointment", may_propose_cadre)
+add_rule("decisions.see_decision", may_view_decision, write=False)
+add_rule("decisions.withdraw", is_proposer)
+add_rule("decisions.schedule_meeting", runs_office)
+add_rule("decisions.see_meeting", sees_all_meetings, write=False)
+add_rule("decisions.correct_minutes", runs_office | chairs_committee)

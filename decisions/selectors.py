@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import Http404
-from viewflow.workflow.models import Process, Task
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflows.models import User
 from workflows.permissions import has_role, is_committee_member, is_read_only, units_led_by
 from workflows.roles import Role
+from workflows.tasks import process_for
 
 from .models import Attendance, Decision, Meeting, Recusal
-
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def user_by_pk(pk):
@@ -62,44 +61,6 @@ def member_voter_ids(meeting, decision) -> list[int]:
     return sorted(eligible_voter_ids(meeting, decision) - {meeting.presider_id})
 
 
-# --- processes and tasks -----------------------------------------------------------------
-
-
-def process_of(obj):
-    from .flows import DecisionFlow, MeetingFlow
-
-    flow_class = DecisionFlow if isinstance(obj, Decision) else MeetingFlow
-    return (
-        Process.objects.filter(
-            flow_class=flow_class,
-            artifact_content_type=ContentType.objects.get_for_model(type(obj)),
-            artifact_object_id=obj.pk,
-        )
-        .order_by("-pk")
-        .first()
-    )
-
-
-def open_tasks(process, step: str | None = None):
-    if process is None:
-        return Task.objects.none()
-    qs = Task.objects.filter(process=process, status__in=OPEN)
-    if step:
-        qs = qs.filter(flow_task__endswith=f".{step}")
-    return qs
-
-
-def active_steps(process) -> list[str]:
-    names = []
-    for task in open_tasks(process).order_by("pk"):
-        if task.flow_task is None:
-            continue
-        name = task.flow_task.name
-        if name not in names:
-            names.append(name)
-    return names
-
-
 # --- visibility --------------------------------------------------------------------------
 
 
@@ -107,12 +68,11 @@ def sees_everything(user) -> bool:
     return is_committee_member(user) or is_read_only(user) or has_role(user, Role.OFFICE_STAFF)
 
 
-def expert_decision_ids(user):
-    from .flows import DecisionFlow
-
-    return Process.objects.filter(
-        flow_class=DecisionFlow, task__flow_task=DecisionFlow.expert_review, task__owner=user
-    ).values("artifact_object_id")
+def assigned_decision_ids(user):
+    """Decisions on which the user was given a task (an expert asked for an opinion, ...)."""
+    return Task.objects.filter(
+        owner=user, flow_task_type="HUMAN", process__artifact_content_type=ContentType.objects.get_for_model(Decision)
+    ).values("process__artifact_object_id")
 
 
 def visible_decisions(user):
@@ -122,7 +82,7 @@ def visible_decisions(user):
     if sees_everything(user):
         return qs
     ordinary = (
-        Q(proposer=user) | Q(department_unit__in=units_led_by(user)) | Q(pk__in=expert_decision_ids(user))
+        Q(proposer=user) | Q(department_unit__in=units_led_by(user)) | Q(pk__in=assigned_decision_ids(user))
     ) & ~Q(category=Decision.Category.CADRE_APPOINTMENT)
     cadre = Q(category=Decision.Category.CADRE_APPOINTMENT)
     if has_role(user, Role.ORGANIZATION_STAFF):
@@ -181,7 +141,7 @@ def decision_history(decision) -> list[dict]:
         Recusal.objects.filter(decision=decision),
         with_ids=True,
     )
-    entries += step_entries(process_of(decision))
+    entries += step_entries(process_for(decision))
     entries.sort(key=lambda e: e["at"])
     return entries
 
@@ -203,7 +163,7 @@ def meeting_history(meeting) -> list[dict]:
         MinutesCorrection.objects.filter(minutes__in=minutes),
         with_ids=True,
     )
-    entries += step_entries(process_of(meeting))
+    entries += step_entries(process_for(meeting))
     entries.sort(key=lambda e: e["at"])
     return entries
 
@@ -227,3 +187,28 @@ def step_entries(process) -> list[dict]:
             entries.append({**base, "at": task.finished.isoformat(), "user": who, "action": action,
                             "changes": {"step": [step, None], "status": [None, str(task.status).lower()]}})
     return entries
+
+
+# --- what the decision and meeting pages show ---------------------------------------------
+
+
+def decision_materials(decision) -> dict:
+    return {
+        "decision": decision,
+        "opinions": decision.opinions.select_related("author").order_by("pk"),
+        "votes": decision.votes.select_related("member", "meeting").order_by("meeting_id", "is_secretary", "pk"),
+        "results": decision.results.select_related("meeting").order_by("pk"),
+        "reports": decision.reports.select_related("author").order_by("pk"),
+        "recusals": decision.recusals.select_related("member", "meeting").order_by("pk"),
+    }
+
+
+def meeting_materials(meeting) -> dict:
+    return {
+        "meeting": meeting,
+        "items": meeting.agenda_items(),
+        "attendance": meeting.attendance.select_related("member").order_by("-present", "member__username"),
+        "meeting_recusals": meeting.recusals.select_related("member", "decision"),
+        "meeting_results": meeting.results.select_related("decision").order_by("pk"),
+        "minutes": getattr(meeting, "minutes", None),
+    }

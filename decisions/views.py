@@ -11,15 +11,16 @@ from viewflow.urls import Application
 
 from workflows.audit_trail import readable_entries
 from workflows.exceptions import Conflict
-from workflows.flow_nodes import process_diagram_svg
-from workflows.permissions import can, require
+from workflows.permissions import require_perm
+from workflows.tasks import process_for
+from workflows.tasks.diagram import process_diagram_svg
 from workflows.views import process_timeline
 
 from . import api as decisions_api
 from . import selectors, services
 from .forms import DecisionForm, MeetingForm, WithdrawForm
-from .models import Decision
-from .steps import decision_materials, meeting_materials
+from .models import Decision, Meeting
+from .serializers import decision_data
 
 
 def _add_errors(form, error: ValidationError):
@@ -46,7 +47,7 @@ class DecisionListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context.update(
             statuses=Decision.Status.choices, categories=Decision.Category.choices,
-            may_propose=can(self.request.user, "decisions.propose"),
+            may_propose=self.request.user.has_perm("decisions.propose"),
             query=self.request.GET.copy(),
         )
         context["query"].pop("page", None)
@@ -59,7 +60,7 @@ class DecisionCreateView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            require(request.user, "decisions.propose")
+            require_perm(request.user, "decisions.propose")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -84,19 +85,19 @@ class DecisionDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decision = selectors.get_visible_decision(self.request.user, kwargs["pk"])
-        process = selectors.process_of(decision)
-        context.update(decision_materials(decision))
+        process = process_for(decision)
+        context.update(selectors.decision_materials(decision))
         context.update(
-            data=decisions_api.decision_data(decision),
+            data=decision_data(decision),
             process=process,
             diagram=process_diagram_svg(process) if process else "",
             timeline=process_timeline(process) if process else [],
             history=readable_entries(selectors.decision_history(decision)),
             may_withdraw=(decision.status in Decision.WITHDRAWABLE
-                          and can(self.request.user, "decisions.withdraw", decision)),
+                          and self.request.user.has_perm("decisions.withdraw", decision)),
             withdraw_form=WithdrawForm(),
             may_close_experts=(decision.status == Decision.Status.EXPERT_REVIEW
-                               and can(self.request.user, "workflows.run_office")),
+                               and self.request.user.has_perm("workflows.run_office")),
             meetings=decision.meetings.order_by("scheduled_at"),
         )
         return context
@@ -105,7 +106,7 @@ class DecisionDetailView(LoginRequiredMixin, TemplateView):
 class DecisionWithdrawView(LoginRequiredMixin, View):
     def post(self, request, pk):
         decision = selectors.get_visible_decision(request.user, pk)
-        require(request.user, "decisions.withdraw", decision)
+        require_perm(request.user, "decisions.withdraw", decision)
         form = WithdrawForm(data=request.POST)
         if not form.is_valid():
             messages.error(request, "请填写撤回理由。")
@@ -124,7 +125,7 @@ class DecisionCloseExpertReviewView(LoginRequiredMixin, View):
     def post(self, request, pk):
         decision = selectors.get_visible_decision(request.user, pk)
         try:
-            services.expert_review_close(decision=decision, user=request.user)
+            services.decision_expert_review_close(decision=decision, user=request.user)
             messages.success(request, "已关闭专家论证，逾期未答复的专家已记录。")
         except Conflict as conflict:
             messages.error(request, conflict.message)
@@ -136,12 +137,12 @@ class MeetingListView(LoginRequiredMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        require(self.request.user, "decisions.view_meeting", hide=True)
+        require_perm(self.request.user, "decisions.see_meeting", hide=True)
         return selectors.visible_meetings(self.request.user).order_by("-scheduled_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_schedule"] = can(self.request.user, "decisions.schedule_meeting")
+        context["may_schedule"] = self.request.user.has_perm("decisions.schedule_meeting")
         return context
 
 
@@ -151,7 +152,7 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            require(request.user, "decisions.schedule_meeting")
+            require_perm(request.user, "decisions.schedule_meeting")
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -173,8 +174,8 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = selectors.get_visible_meeting(self.request.user, kwargs["pk"])
-        process = selectors.process_of(meeting)
-        context.update(meeting_materials(meeting))
+        process = process_for(meeting)
+        context.update(selectors.meeting_materials(meeting))
         context.update(
             process=process,
             diagram=process_diagram_svg(process) if process else "",
@@ -215,3 +216,16 @@ class DecisionsApp(Application):
     meeting_new_path = path("meetings/new/", MeetingCreateView.as_view(), name="meeting_new")
     meeting_path = path("meetings/<int:pk>/", MeetingDetailView.as_view(), name="meeting")
     minutes_docx_path = path("meetings/<int:pk>/minutes.docx", MeetingMinutesDocxView.as_view(), name="minutes_docx")
+
+
+# --- the subject part of the generic task page (registered in apps.py) ----------------------
+
+
+def decision_task_page(*, task, user) -> dict:
+    decision = Decision.objects.get(pk=task.process.artifact_object_id)
+    return {"subject_template": "decisions/_decision_subject.html", **selectors.decision_materials(decision)}
+
+
+def meeting_task_page(*, task, user) -> dict:
+    meeting = Meeting.objects.get(pk=task.process.artifact_object_id)
+    return {"subject_template": "decisions/_meeting_subject.html", **selectors.meeting_materials(meeting)}

@@ -12,12 +12,13 @@ from workflows.exceptions import FormInvalid
 
 from . import services
 from .forms import ElectionRequestForm, RecommendationForm
-from .selectors import election_history, get_visible_election, serialize_election, visible_elections
+from .selectors import election_history, get_visible_election, visible_elections
+from .serializers import election_data
 
 
 class ElectionSerializer(Serializer):
     def to_representation(self, election):
-        return serialize_election(election, self.context.get("request"))
+        return election_data(election)
 
 
 class ElectionListView(ListAPIView):
@@ -42,13 +43,13 @@ class ElectionListView(ListAPIView):
         if not form.is_valid():
             raise FormInvalid(form)
         election = services.election_request(user=request.user, **form.cleaned_data)
-        return Response(serialize_election(election, request), status=status.HTTP_201_CREATED)
+        return Response(election_data(election), status=status.HTTP_201_CREATED)
 
 
 class ElectionDetailView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, pk):
-        return Response(serialize_election(get_visible_election(request.user, pk), request))
+        return Response(election_data(get_visible_election(request.user, pk)))
 
 
 class ElectionRecommendationView(APIView):

@@ -8,10 +8,16 @@ class ElectionsConfig(AppConfig):
 
     def ready(self):
         from workflows import reminders
+        from workflows.tasks import register_flow
 
-        from . import demo, rules, steps  # noqa: F401 (registers rules and the demo hook)
+        from . import demo, rules  # noqa: F401 (registers rules and the demo hook)
+        from .flows import ElectionFlow
+        from .models import Election
+        from .serializers import election_data
+        from .views import election_task_page
 
-        steps.register()
+        register_flow(ElectionFlow, model=Election, serialize=lambda obj, request: election_data(obj),
+                      page=election_task_page)
         reminders.register_term_election_check(_terms_with_election)
 
 

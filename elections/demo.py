@@ -7,21 +7,16 @@ from workflows.demo import register_demo
 DEMO_ELECTIONS = (("b06", "nominate"), ("b12", "election_meeting"))
 
 
-def _complete(election, step, user, data):
-    from viewflow.workflow.models import Task
+def _complete(election, node, user, data):
+    from workflows.tasks import open_tasks, process_for, task_complete
 
-    from workflows.tasks import task_complete
-
-    from .selectors import process_of
-
-    task = Task.objects.get(process=process_of(election), flow_task__endswith=f".{step}",
-                            status__in=["NEW", "ASSIGNED", "STARTED"])
-    task_complete(task=task, user=user, data=data)
+    task_complete(task=open_tasks(process_for(election), node).get(), user=user, data=data)
     election.refresh_from_db()
 
 
 def _drive(unit, target, today, organizer):
     from . import services
+    from .flows import ElectionFlow as F
 
     secretary = unit.secretary
     members = [m for m in unit.full_members().order_by("username") if m != secretary]
@@ -30,18 +25,18 @@ def _drive(unit, target, today, organizer):
     names = [m.username for m in members]
     election = services.election_request(user=secretary, unit=unit, planned_date=today + timedelta(days=30),
                                          seats=3, elect_deputy=False)
-    _complete(election, "request_approval", organizer, {"approve": True, "seats": 3, "comment": "同意换届"})
+    _complete(election, F.request_approval, organizer, {"approve": True, "seats": 3, "comment": "同意换届"})
     for member, picks in zip(members[3:7], ([0, 1, 2], [0, 1, 3], [1, 2, 3], [0, 2]), strict=False):
         services.recommendation_submit(election=election, user=member, nominees=[names[i] for i in picks])
     if target == "nominate":
         return election
     candidates = names[:4]
-    _complete(election, "nominate", secretary, {"candidates": candidates, "paper_tallies": {names[0]: 2}})
-    _complete(election, "candidate_review", organizer, {"approved": candidates, "struck": {}})
-    _complete(election, "election_plan", secretary, {
+    _complete(election, F.nominate, secretary, {"candidates": candidates, "paper_tallies": {names[0]: 2}})
+    _complete(election, F.candidate_review, organizer, {"approved": candidates, "struck": {}})
+    _complete(election, F.election_plan, secretary, {
         "candidates": candidates, "meeting_date": today + timedelta(days=7), "scrutineers": [names[4]],
         "counters": [names[5]], "method_text": "采用无记名投票、差额选举的办法，得票超过实到会有表决权党员半数的始得当选。"})
-    _complete(election, "plan_approval", organizer, {"approve": True, "comment": "同意"})
+    _complete(election, F.plan_approval, organizer, {"approve": True, "comment": "同意"})
     return election
 
 

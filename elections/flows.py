@@ -6,18 +6,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
-from viewflow.workflow.flow.views import UpdateProcessView
 
-from workflows.flow_nodes import PROCESS_LOCK
+from workflows.tasks import nodes
+
+from . import forms
+from .models import Election
+from .services import nomination, plan, result, voting
+from .services.request import election_request_review
+
+S = Election.Status
 
 
 def _unit(process):
     return process.artifact.unit
-
-
-def _step_view():
-    # Human steps are completed through the shared task page / API (workflows.tasks).
-    return UpdateProcessView.as_view(fields=[])
 
 
 class ElectionFlow(flow.Flow):
@@ -33,16 +34,17 @@ class ElectionFlow(flow.Flow):
     """
 
     flow_code = "election"
-    lock_impl = PROCESS_LOCK
+    lock_impl = nodes.PROCESS_LOCK
     process_title = _("支部换届选举")
 
     # 支部书记 or 组织部门
-    request = flow.StartHandle(this.start_election).Annotation(title=_("换届请示")).Next(this.request_approval)
+    request = nodes.Start().Annotation(title=_("换届请示")).Next(this.request_approval)
 
     # 组织部门
     request_approval = (
-        flow.View(_step_view())
+        nodes.Step(form=forms.RequestApprovalForm, service=election_request_review)
         .Annotation(title=_("请示批复"))
+        .Status(S.REQUEST_APPROVAL)
         .Permission("workflows.run_elections")
         .Next(this.is_request_approved)
     )
@@ -55,32 +57,36 @@ class ElectionFlow(flow.Flow):
 
     # 支部书记 (members recommend online meanwhile)
     nominate = (
-        flow.View(_step_view())
+        nodes.Step(form=forms.NominateForm, service=nomination.election_nominate)
         .Annotation(title=_("民主推荐"))
+        .Status(S.NOMINATE)
         .Permission("workflows.lead_unit", obj=_unit)
         .Next(this.candidate_review)
     )
 
     # 组织部门
     candidate_review = (
-        flow.View(_step_view())
+        nodes.Step(form=forms.CandidateReviewForm, service=nomination.election_candidate_review)
         .Annotation(title=_("候选人审查"))
+        .Status(S.CANDIDATE_REVIEW)
         .Permission("workflows.run_elections")
         .Next(this.election_plan)
     )
 
     # 支部书记
     election_plan = (
-        flow.View(_step_view())
+        nodes.Step(form=forms.ElectionPlanForm, service=plan.election_plan_submit)
         .Annotation(title=_("选举方案"))
+        .Status(S.ELECTION_PLAN)
         .Permission("workflows.lead_unit", obj=_unit)
         .Next(this.plan_approval)
     )
 
     # 组织部门
     plan_approval = (
-        flow.View(_step_view())
+        nodes.Step(form=forms.PlanApprovalForm, service=plan.election_plan_review)
         .Annotation(title=_("方案批复"))
+        .Status(S.PLAN_APPROVAL)
         .Permission("workflows.run_elections")
         .Next(this.is_plan_approved)
     )
@@ -93,9 +99,11 @@ class ElectionFlow(flow.Flow):
 
     # 支部书记: one task per round
     election_meeting = (
-        flow.View(_step_view())
+        nodes.Step(form=forms.ElectionMeetingForm, service=voting.election_round_record)
         .Annotation(title=_("党员大会选举"))
+        .Status(S.ELECTION_MEETING)
         .Permission("workflows.lead_unit", obj=_unit)
+        .Due(at=this.meeting_step_due)
         .Next(this.is_another_round_needed)
     )
     is_another_round_needed = (
@@ -105,16 +113,18 @@ class ElectionFlow(flow.Flow):
         .Else(this.officer_election)
     )
     officer_election = (
-        flow.View(_step_view())
+        nodes.Step(form=forms.OfficerElectionForm, service=result.election_officer_elect)
         .Annotation(title=_("选举书记、副书记"))
+        .Status(S.OFFICER_ELECTION)
         .Permission("workflows.lead_unit", obj=_unit)
         .Next(this.result_approval)
     )
 
     # 组织部门
     result_approval = (
-        flow.View(_step_view())
+        nodes.Step(form=forms.ResultApprovalForm, service=result.election_result_review)
         .Annotation(title=_("选举结果报批"))
+        .Status(S.RESULT_APPROVAL)
         .Permission("workflows.run_elections")
         .Next(this.is_result_approved)
     )
@@ -125,13 +135,8 @@ class ElectionFlow(flow.Flow):
         .Else(this.officer_election)
     )
 
-    returned = flow.End().Annotation(title=_("请示退回"))
-    end = flow.End().Annotation(title=_("换届完成"))
-
-    def start_election(self, activation, election=None, user=None):
-        activation.process.artifact = election
-        activation.task.owner = user
-        return activation.process
+    returned = nodes.End().Annotation(title=_("请示退回")).Status(S.CANCELLED)
+    end = nodes.End().Annotation(title=_("换届完成")).Status(S.FINISHED)
 
     def request_was_approved(self, activation):
         return activation.process.artifact.is_request_approved()
@@ -145,10 +150,10 @@ class ElectionFlow(flow.Flow):
     def result_was_approved(self, activation):
         return activation.process.artifact.is_result_approved()
 
-    def task_due(self, task):
-        """The meeting step is due two days after the approved meeting date; others by STEP_DUE_DAYS."""
+    def meeting_step_due(self, task):
+        """Two days after the approved meeting date (the result is recorded by then)."""
         election = task.process.artifact if task.process_id else None
-        if task.flow_task is self.election_meeting and election is not None and election.meeting_date:
+        if election is not None and election.meeting_date:
             day = max(election.meeting_date, timezone.localdate()) + timedelta(days=2)
             return timezone.make_aware(datetime.combine(day, time(18, 0))).astimezone(UTC)
         return None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from workflows.forms import JSONDictField, StepForm, UsernameListField
 from workflows.models import Unit
+from workflows.tasks.forms import JSONDictField, StepForm, UsernameListField
 
 from .models import Election
 
@@ -158,10 +158,10 @@ class ElectionMeetingForm(StepForm):
         election = _election(self)
         if election is None:
             return
-        from .services import current_ballot, full_member_count
+        from .selectors import current_ballot
 
         self.ballot, self.round_seats = current_ballot(election)
-        self.fields["eligible"].initial = full_member_count(election.unit)
+        self.fields["eligible"].initial = election.unit.full_members().count()
         self.fields["held_on"].initial = timezone.localdate()
         names = dict(election.unit.full_members().filter(username__in=self.ballot).values_list("username", "name"))
         for username in self.ballot:

@@ -146,8 +146,12 @@ class Election(models.Model):
     def is_result_approved(self) -> bool:
         return self.is_approved_at("result_approval")
 
+    def seats_filled(self) -> int:
+        return RoundVote.objects.filter(round__election=self, round__valid=True, elected=True).count()
+
     def needs_another_round(self) -> bool:
-        return self.status == self.Status.ELECTION_MEETING
+        """Seats are still open after the last round (none agreed to be cut)."""
+        return self.seats_filled() < self.seats
 
     # --- derived reads -----------------------------------------------------------------
 

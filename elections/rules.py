@@ -1,13 +1,15 @@
-"""Who may do what to an election (registered with workflows.permissions.rule)."""
+"""Who may do what to an election: rules of the elections app (`user.has_perm`)."""
 
-from workflows.permissions import rule
+import rules
+
+from workflows.permissions import add_rule, oversees_terms
 
 
 def _unit_of(obj):
     return getattr(obj, "unit", obj)
 
 
-@rule("elections.view", write=False)
+@rules.predicate
 def may_view(user, election) -> bool:
     """The unit's own people, and hospital-wide overseers (organisation, committee, auditors)."""
     if user.has_perm("workflows.oversee_organisation"):
@@ -16,34 +18,27 @@ def may_view(user, election) -> bool:
     return user.has_perm("workflows.belong_to_unit", unit) or user.has_perm("workflows.view_unit_business", unit)
 
 
-@rule("elections.request")
-def may_request(user, unit) -> bool:
-    """换届请示: the unit's branch secretary or organization staff."""
-    return user.has_perm("workflows.run_elections") or user.has_perm("workflows.lead_unit", unit)
-
-
-@rule("elections.review")
-def may_review(user, election=None) -> bool:
+@rules.predicate
+def runs_elections(user, obj=None) -> bool:
     """一下/二下/三下/报批: organization staff."""
     return user.has_perm("workflows.run_elections")
 
 
-@rule("elections.lead")
-def may_lead(user, election) -> bool:
+@rules.predicate
+def leads_unit(user, election) -> bool:
     """The secretary's steps: the unit's branch secretary."""
-    return user.has_perm("workflows.lead_unit", _unit_of(election))
+    return election is not None and user.has_perm("workflows.lead_unit", _unit_of(election))
 
 
-@rule("elections.recommend")
-def may_recommend(user, election) -> bool:
+@rules.predicate
+def is_full_member_of_unit(user, election) -> bool:
     """民主推荐: full members (正式党员) of the unit only."""
-    return user.unit_id == _unit_of(election).pk and user.is_full_member
+    return election is not None and user.unit_id == _unit_of(election).pk and user.is_full_member
 
 
-@rule("elections.overview", write=False)
-def may_see_overview(user, obj=None) -> bool:
-    """换届 overview and reminder log: organization staff, party secretary, auditors."""
-    from workflows.permissions import role_codes
-    from workflows.roles import Role
-
-    return bool(role_codes(user) & {Role.ORGANIZATION_STAFF, Role.PARTY_SECRETARY, Role.AUDITOR})
+add_rule("elections.view", may_view, write=False)
+add_rule("elections.request", runs_elections | leads_unit)  # 换届请示: the branch secretary or organization staff
+add_rule("elections.review", runs_elections)
+add_rule("elections.lead", leads_unit)
+add_rule("elections.recommend", is_full_member_of_unit)
+add_rule("elections.overview", oversees_terms, write=False)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.http import Http404
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
 
 from workflows.models import Unit
-from workflows.permissions import can, role_codes
-from workflows.roles import Role
 
-from .models import Election, Recommendation
+from .counting import count_round
+from .models import Election, ElectionRound, PaperTally, Recommendation
 
 
 def visible_elections(user):
@@ -27,28 +24,33 @@ def visible_elections(user):
 
 def get_visible_election(user, pk) -> Election:
     election = Election.objects.select_related("unit").filter(pk=pk).first()
-    if election is None or not can(user, "elections.view", election):
+    if election is None or not user.has_perm("elections.view", election):
         raise Http404
     return election
 
 
-def process_of(election: Election):
-    return Process.objects.filter(
-        artifact_object_id=election.pk, artifact_content_type__app_label="elections",
-        artifact_content_type__model="election",
-    ).order_by("-pk").first()
+def recommendation_counts(election: Election) -> dict[str, int]:
+    """Online recommendations plus the paper tallies, per username."""
+    counts: dict[str, int] = {}
+    for nominees in Recommendation.objects.filter(election=election, active=True).values_list("nominees", flat=True):
+        for name in nominees:
+            counts[name] = counts.get(name, 0) + 1
+    for name, count in PaperTally.objects.filter(election=election).values_list("nominee__username", "count"):
+        counts[name] = counts.get(name, 0) + count
+    return counts
 
 
-def open_tasks(election: Election):
-    process = process_of(election)
-    if process is None:
-        return Task.objects.none()
-    return Task.objects.filter(process=process, flow_task_type="HUMAN",
-                               status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]).order_by("pk")
-
-
-def active_steps(election: Election) -> list[str]:
-    return [task.flow_task.name for task in open_tasks(election)]
+def election_materials(election: Election, *, with_counts: bool = True) -> dict:
+    """What the election page and its task pages show about the election."""
+    counts = sorted(recommendation_counts(election).items(), key=lambda kv: -kv[1]) if with_counts else None
+    return {
+        "election": election,
+        "candidates": election.candidates.filter(active=True).select_related("user"),
+        "rounds": rounds_data(election),
+        "recommendation_counts": counts,
+        "reviews": election.reviews.select_related("reviewer"),
+        "officials": election.officials.filter(active=True).select_related("user"),
+    }
 
 
 def my_recommendation(election: Election, user):
@@ -77,38 +79,6 @@ def rounds_data(election: Election) -> list[dict]:
     return rounds
 
 
-def serialize_election(election: Election, request=None) -> dict:
-    candidates = election.candidates.filter(active=True).select_related("user").order_by("-recommendations", "pk")
-    process = process_of(election)
-    return {
-        "id": election.pk,
-        "unit": election.unit.code,
-        "status": election.status,
-        "active_steps": active_steps(election),
-        "seats": election.seats,
-        "requested_seats": election.requested_seats,
-        "seats_reduced_from": election.seats_reduced_from,
-        "seats_reduced_reason": election.seats_reduced_reason,
-        "elect_deputy": election.elect_deputy,
-        "planned_date": election.planned_date.isoformat(),
-        "meeting_date": election.meeting_date.isoformat() if election.meeting_date else None,
-        "held_on": election.held_on.isoformat() if election.held_on else None,
-        "term": election.term_id,
-        "new_term": election.new_term_id,
-        "candidates": [
-            {"username": c.user.username, "name": c.user.name, "recommendations": c.recommendations,
-             "approved": c.approved, "struck_reason": c.struck_reason, "final": c.final}
-            for c in candidates
-        ],
-        "scrutineers": [o.user.username for o in election.officials.filter(active=True, role="scrutineer")],
-        "counters": [o.user.username for o in election.officials.filter(active=True, role="counter")],
-        "rounds": rounds_data(election),
-        "secretary": election.secretary.username if election.secretary_id else None,
-        "deputy": election.deputy.username if election.deputy_id else None,
-        "process_id": process.pk if process else None,
-    }
-
-
 def term_overview(*, today, parent_code: str | None = None):
     """Every branch and general branch with its current term, days left and running election."""
     units = Unit.objects.filter(kind__in=[Unit.Kind.BRANCH, Unit.Kind.GENERAL_BRANCH], active=True)
@@ -119,10 +89,6 @@ def term_overview(*, today, parent_code: str | None = None):
         e.unit_id: e for e in Election.objects.exclude(status__in=Election.CLOSED_STATUSES)
     }
     return units, running
-
-
-def may_see_overview(user) -> bool:
-    return bool(role_codes(user) & {Role.ORGANIZATION_STAFF, Role.PARTY_SECRETARY, Role.AUDITOR})
 
 
 def election_history(election: Election, *, with_ids: bool = False) -> list[dict]:
@@ -136,3 +102,21 @@ def election_history(election: Election, *, with_ids: bool = False) -> list[dict
         election.candidates.all(), election.officials.all(), election.rounds.all(),
         RoundVote.objects.filter(round__election=election), with_ids=with_ids,
     )
+
+
+# --- the ballot of the next round -----------------------------------------------------------
+
+
+def current_ballot(election: Election) -> tuple[list[str], int]:
+    """Candidates on the ballot of the next round and the seats it fills."""
+    last = election.rounds.filter(valid=True).order_by("-number").first()
+    if last is None:
+        return [c.user.username for c in election.final_candidates()], election.seats
+    result = _result_of(last)
+    return result.next_candidates, result.next_seats
+
+
+def _result_of(round_: ElectionRound):
+    votes = {v.candidate.username: v.votes for v in round_.votes.select_related("candidate").order_by("pk")}
+    return count_round(seats=round_.seats_to_fill, present=round_.present, ballots_issued=round_.ballots_issued,
+                       ballots_returned=round_.ballots_returned, votes=votes)

@@ -12,10 +12,10 @@ from viewflow.urls import Application
 
 from workflows.audit_trail import readable_entries
 from workflows.exceptions import Conflict
-from workflows.flow_nodes import process_diagram_svg
 from workflows.models import Unit
-from workflows.permissions import can, require
-from workflows.tasks import may_act_on
+from workflows.permissions import require_perm
+from workflows.tasks import may_act_on, open_tasks, process_for
+from workflows.tasks.diagram import process_diagram_svg
 from workflows.views import process_timeline
 
 from . import services
@@ -23,11 +23,9 @@ from .forms import ElectionRequestForm, RecommendationForm
 from .models import Election
 from .selectors import (
     election_history,
+    election_materials,
     get_visible_election,
     my_recommendation,
-    open_tasks,
-    process_of,
-    rounds_data,
     term_overview,
     visible_elections,
 )
@@ -57,7 +55,7 @@ class ElectionListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["statuses"] = Election.Status.choices
         context["may_request"] = bool(_requestable_units(self.request.user))
-        context["may_overview"] = can(self.request.user, "elections.overview")
+        context["may_overview"] = self.request.user.has_perm("elections.overview")
         context["query"] = self.request.GET.copy()
         context["query"].pop("page", None)
         return context
@@ -65,10 +63,10 @@ class ElectionListView(LoginRequiredMixin, ListView):
 
 def _requestable_units(user):
     units = Unit.objects.filter(kind__in=[Unit.Kind.BRANCH, Unit.Kind.GENERAL_BRANCH], active=True).order_by("code")
-    if can(user, "elections.review"):
+    if user.has_perm("elections.review"):
         return list(units)
     return [u for u in units.filter(rolegrant__user=user, rolegrant__role="branch_secretary")
-            if can(user, "elections.request", u)]
+            if user.has_perm("elections.request", u)]
 
 
 class ElectionRequestView(LoginRequiredMixin, TemplateView):
@@ -110,17 +108,13 @@ class ElectionDetailView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         election = get_visible_election(user, kwargs["pk"])
-        process = process_of(election)
+        process = process_for(election)
+        context.update(election_materials(
+            election, with_counts=user.has_perm("elections.review") or user.has_perm("elections.lead", election)))
         context.update(
-            election=election,
-            candidates=election.candidates.filter(active=True).select_related("user"),
-            rounds=rounds_data(election),
-            reviews=election.reviews.select_related("reviewer"),
-            officials=election.officials.filter(active=True).select_related("user"),
-            recommendation_counts=sorted(services.recommendation_counts(election).items(), key=lambda kv: -kv[1])
-            if can(user, "elections.review") or can(user, "elections.lead", election) else None,
-            my_tasks=[t for t in open_tasks(election) if may_act_on(user, t)],
-            may_recommend=election.status == Election.Status.NOMINATE and can(user, "elections.recommend", election),
+            my_tasks=[t for t in open_tasks(process).filter(flow_task_type="HUMAN").order_by("pk")
+                      if may_act_on(user, t)],
+            may_recommend=election.status == Election.Status.NOMINATE and user.has_perm("elections.recommend", election),
             my_recommendation=my_recommendation(election, user),
             timeline=process_timeline(process) if process else [],
             diagram=process_diagram_svg(process) if process else "",
@@ -175,7 +169,7 @@ class TermOverviewView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        require(self.request.user, "elections.overview")
+        require_perm(self.request.user, "elections.overview")
         today = timezone.localdate()
         parent = self.request.GET.get("parent") or None
         units, running = term_overview(today=today, parent_code=parent)
@@ -219,3 +213,8 @@ class ElectionsApp(Application):
     overview_path = path("overview/", TermOverviewView.as_view(), name="overview")
     detail_path = path("<int:pk>/", ElectionDetailView.as_view(), name="detail")
     recommend_path = path("<int:pk>/recommend/", RecommendationView.as_view(), name="recommend")
+
+
+def election_task_page(*, task, user) -> dict:
+    """The subject part of the generic task page (registered in apps.py)."""
+    return {"subject_template": "elections/_subject.html", **election_materials(task.process.artifact)}

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "rules",
     "simple_history",
     "viewflow",
     "viewflow.workflow",
@@ -82,9 +83,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workflows.User"
 AUTHENTICATION_BACKENDS = [
+    "workflows.permissions.AuditorVetoBackend",  # auditors never write, whatever else they hold
+    "rules.permissions.ObjectPermissionBackend",  # the project's rules (add_rule)
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    "workflows.permissions.GuardianObjectBackend",  # guardian, for objects of the permission's app
 ]
+# guardian looks for its own backend by name; GuardianObjectBackend above is its subclass.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

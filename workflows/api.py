@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from . import tasks as task_service
 from .exceptions import Conflict, FormInvalid
 from .models import Unit
-from .permissions import require
+from .permissions import require_perm
 from .serializers import MeSerializer, TaskSerializer, TermSerializer, UnitSerializer
 
 
@@ -53,7 +53,7 @@ class UnitDetailView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, code):
         unit = get_object_or_404(Unit.objects.select_related("parent"), code=code)
-        require(request.user, "workflows.view_unit", unit, hide=True)
+        require_perm(request.user, "workflows.see_unit", unit, hide=True)
         return Response(UnitSerializer(unit).data)
 
 
@@ -62,7 +62,7 @@ class UnitTermsView(ListAPIView):
 
     def get_queryset(self):
         unit = get_object_or_404(Unit, code=self.kwargs["code"])
-        require(self.request.user, "workflows.view_unit", unit, hide=True)
+        require_perm(self.request.user, "workflows.see_unit", unit, hide=True)
         return unit.terms.select_related("unit").order_by("-started", "-pk")
 
 
@@ -103,7 +103,8 @@ class TaskCompleteView(GenericAPIView):
         task = _human_task(pk)
         subject = task_service.task_complete(task=task, user=request.user, data=request.data)
         flow_code = task_service.flow_code_of(task)
-        serialize = task_service.registered_flows().get(flow_code, (None, None))[1]
+        entry = task_service.registered_flows().get(flow_code)
+        serialize = entry.serialize if entry else None
         body = {
             "task": TaskSerializer(task_service.get_task(task.pk)).data,
             "subject": serialize(subject, request) if serialize and subject is not None else None,
@@ -120,8 +121,8 @@ class TermPostponeView(APIView):
         from .services import term_postpone
 
         unit = get_object_or_404(Unit, code=code)
-        require(request.user, "workflows.view_unit", unit, hide=True)
-        require(request.user, "workflows.postpone_term", unit)
+        require_perm(request.user, "workflows.see_unit", unit, hide=True)
+        require_perm(request.user, "workflows.postpone_term", unit)
         term = unit.current_term
         if term is None:
             raise Conflict("该组织没有在任的一届。")

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 
 
 class WorkflowsConfig(AppConfig):
@@ -11,10 +11,13 @@ class WorkflowsConfig(AppConfig):
         from simple_history.signals import pre_create_historical_record
         from viewflow.workflow.models import Task
 
-        from . import audit, tasks
+        from . import audit
+        from .tasks.due import set_task_due
+        from .tasks.nodes import enter_status
 
         pre_create_historical_record.connect(audit.fill_history_context, dispatch_uid="workflows_history_context")
-        pre_save.connect(tasks.set_task_due, sender=Task, dispatch_uid="workflows_task_due")
+        pre_save.connect(set_task_due, sender=Task, dispatch_uid="workflows_task_due")
+        post_save.connect(enter_status, sender=Task, dispatch_uid="workflows_enter_status")
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="workflows_role_groups")
         audit.ready()  # append-only history triggers after migrate (PostgreSQL)
 

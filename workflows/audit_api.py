@@ -13,7 +13,7 @@ from . import audit_trail
 from .api_base import Pagination
 from .audit_views import XLSX, stamp, xlsx_response
 from .compliance import COMPLIANCE_HEADER, compliance_items, compliance_rows
-from .permissions import require
+from .permissions import require_perm
 
 TRAIL_PARAMETERS = [
     OpenApiParameter("user", str, description="操作人用户名"),
@@ -27,7 +27,7 @@ TRAIL_PARAMETERS = [
 
 
 def _filters(request) -> audit_trail.TrailFilters:
-    require(request.user, "audit.read_trail")
+    require_perm(request.user, "audit.read_trail")
     form = audit_trail.TrailFilterForm(request.query_params)
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
@@ -55,7 +55,7 @@ class AuditTrailExportView(APIView):
 
 
 def _compliance(request):
-    require(request.user, "audit.read_trail")
+    require_perm(request.user, "audit.read_trail")
     kind = request.query_params.get("kind") or None
     failing_only = request.query_params.get("failing") in {"1", "true", "on"}
     return compliance_items(kind=kind, failing_only=failing_only)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
+import rules
 from django import forms
 from django.db import models
 from django.db.models import Q, Value
@@ -20,20 +21,23 @@ from django.utils import timezone
 from .audit import chained_history_models, compute_record_hash
 from .history import entries_from_rows, history_entries
 from .models import Unit, User
-from .permissions import can, has_role, rule
+from .permissions import add_rule, has_role
 from .roles import Role
 
 EXPORT_LIMIT = 20000
 
 
-@rule("audit.read_trail", write=False)
+@rules.predicate
 def _may_read_trail(user, obj=None) -> bool:
     """Auditors, the discipline secretary (read_audit) and the party secretary."""
     return user.has_perm("workflows.read_audit") or has_role(user, Role.PARTY_SECRETARY)
 
 
+add_rule("audit.read_trail", _may_read_trail, write=False)
+
+
 def may_read_trail(user) -> bool:
-    return bool(user is not None and user.is_authenticated and can(user, "audit.read_trail"))
+    return bool(user is not None and user.is_authenticated and user.has_perm("audit.read_trail"))
 
 
 # --- hash chains ---------------------------------------------------------------------------
@@ -109,8 +113,8 @@ def _flow_choices():
     from .tasks import registered_flows
 
     return [("", "全部流程")] + [
-        (code, str(getattr(flow_class, "process_title", "") or code))
-        for code, (flow_class, _) in sorted(registered_flows().items())
+        (code, str(getattr(entry.flow_class, "process_title", "") or code))
+        for code, entry in sorted(registered_flows().items())
     ]
 
 
@@ -214,8 +218,8 @@ def _processes(filters: TrailFilters):
     if filters.process:
         qs = qs.filter(pk=filters.process)
     if filters.flow:
-        flow_class = registered_flows().get(filters.flow, (None, None))[0]
-        qs = qs.filter(flow_class=flow_class) if flow_class else qs.none()
+        entry = registered_flows().get(filters.flow)
+        qs = qs.filter(flow_class=entry.flow_class) if entry else qs.none()
     return qs
 
 

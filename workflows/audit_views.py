@@ -14,7 +14,7 @@ from . import audit_trail
 from .audit_trail import may_read_trail
 from .compliance import COMPLIANCE_HEADER, checkers, compliance_items, compliance_rows
 from .models import Unit
-from .permissions import require
+from .permissions import require_perm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRAIL_PAGE_SIZE = 50
@@ -36,7 +36,7 @@ class AuditAccessMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        require(request.user, "audit.read_trail")
+        require_perm(request.user, "audit.read_trail")
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from .models import Notification, Reminder
 from .notification_views import mark_read, notifications_of, reminder_log
-from .permissions import require
+from .permissions import require_perm
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -69,7 +69,7 @@ class ReminderListView(ListAPIView):
     serializer_class = ReminderSerializer
 
     def get_queryset(self):
-        require(self.request.user, "workflows.read_reminders")
+        require_perm(self.request.user, "workflows.read_reminders")
         params = self.request.query_params
         return reminder_log(unit_code=params.get("unit") or None, kind=params.get("kind") or None)
 

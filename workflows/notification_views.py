@@ -12,7 +12,7 @@ from viewflow.urls import Application
 
 from . import reminders  # noqa: F401 (registers the workflows.read_reminders rule)
 from .models import Notification, Reminder, Unit
-from .permissions import require
+from .permissions import require_perm
 
 
 def notifications_of(user):
@@ -73,7 +73,7 @@ class ReminderLogView(LoginRequiredMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        require(self.request.user, "workflows.read_reminders")
+        require_perm(self.request.user, "workflows.read_reminders")
         return reminder_log(unit_code=self.request.GET.get("unit") or None, kind=self.request.GET.get("kind") or None)
 
     def get_context_data(self, **kwargs):

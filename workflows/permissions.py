@@ -1,57 +1,93 @@
-"""The one permission layer.
+"""The one permission vocabulary: `user.has_perm("app.perm", obj)`, everywhere.
 
 Role grants are the source of truth. `sync_user_permissions` turns them into Django
-groups (hospital-wide roles) and guardian object permissions on units (branch roles);
-`can(user, action, obj)` answers every "may this user do X to this object" question for
-views, API and flows alike. Domain apps add their own rules with `@rule("app.action")`.
+groups (hospital-wide roles) and guardian object permissions on units (branch roles).
+Rules that are more than a role (who may propose for which branch, who sees an item) are
+`rules` predicates registered with `add_rule`, answered by rules' object-permission backend.
+`AuditorVetoBackend` refuses auditors every write permission. Views, API, templates,
+flows and services all ask `user.has_perm`; `require_perm` raises 403/404.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 
+import rules
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from guardian.backends import ObjectPermissionBackend
 from guardian.models import UserObjectPermission
 
 from .roles import GLOBAL_ROLE_PERMISSIONS, UNIT_ROLE_PERMISSIONS, UNIT_ROLES, Role
 
-_RULES: dict[str, Callable] = {}
-
-# Actions that change something; auditors are refused all of them whatever a rule says.
-WRITE_ACTIONS: set[str] = set()
-
-
-def rule(action: str, *, write: bool = True):
-    """Register the predicate `func(user, obj) -> bool` answering `action`."""
-
-    def decorator(func):
-        _RULES[action] = func
-        if write:
-            WRITE_ACTIONS.add(action)
-        return func
-
-    return decorator
+# Permissions that only read; auditors are refused every other one (see AuditorVetoBackend).
+READ_PERMS: set[str] = set()
+READ_CODENAMES = {"read_audit", "oversee_organisation", "belong_to_unit", "view_unit_business"}
 
 
-def can(user, action: str, obj=None) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
+def add_rule(name: str, predicate, *, write: bool = True) -> None:
+    """Register `name` ("app.action") with the rules backend: `user.has_perm(name, obj)` asks `predicate`."""
+    rules.add_perm(name, rules.is_active & predicate)
+    if not write:
+        READ_PERMS.add(name)
+
+
+def is_write_perm(perm: str) -> bool:
+    codename = perm.rpartition(".")[2]
+    return perm not in READ_PERMS and codename not in READ_CODENAMES and not codename.startswith("view_")
+
+
+class AuditorVetoBackend:
+    """First authentication backend: auditors (纪检/审计) read, and never write, whatever else they hold.
+
+    Raising PermissionDenied makes `user.has_perm` answer False without asking later backends.
+    """
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user, perm, obj=None):
+        if is_write_perm(perm) and is_read_only(user):
+            raise PermissionDenied
         return False
-    if action in WRITE_ACTIONS and is_read_only(user):
-        return False
-    try:
-        predicate = _RULES[action]
-    except KeyError:
-        raise LookupError(f"No permission rule for {action!r}") from None
-    return bool(predicate(user, obj))
 
 
-def require(user, action: str, obj=None, *, hide: bool = False):
-    """Raise PermissionDenied (or Http404 when `hide`) unless `can(...)`."""
-    if not can(user, action, obj):
+class GuardianObjectBackend(ObjectPermissionBackend):
+    """guardian's object permissions, asked only about objects of the permission's own app.
+
+    guardian raises WrongAppError for e.g. `has_perm("decisions.propose", unit)`; such a
+    question is for the rules backend, so this one simply has no answer.
+    """
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if obj is not None and "." in perm and perm.partition(".")[0] != obj._meta.app_label:
+            return False
+        return super().has_perm(user_obj, perm, obj)
+
+
+@functools.cache
+def _model_perms() -> frozenset[str]:
+    from django.apps import apps
+
+    names = set()
+    for model in apps.get_models():
+        opts = model._meta
+        names.update(f"{opts.app_label}.{action}_{opts.model_name}" for action in opts.default_permissions)
+        names.update(f"{opts.app_label}.{codename}" for codename, _ in opts.permissions)
+    return frozenset(names)
+
+
+def require_perm(user, perm: str, obj=None, *, hide: bool = False) -> None:
+    """Raise PermissionDenied (or Http404 when `hide`) unless `user.has_perm(perm, obj)`.
+
+    An unknown permission name is a programming error (LookupError), not a silent refusal.
+    """
+    if not rules.perm_exists(perm) and perm not in _model_perms():
+        raise LookupError(f"No permission named {perm!r}")
+    if not user.has_perm(perm, obj):
         if hide:
             raise Http404
         raise PermissionDenied
@@ -157,39 +193,24 @@ def sync_user_permissions(user, groups: dict[str, Group] | None = None) -> None:
 # --- organisation rules ------------------------------------------------------------------
 
 
-@rule("workflows.view_unit", write=False)
+@rules.predicate
 def _may_view_unit(user, unit) -> bool:
     if user.has_perm("workflows.oversee_organisation"):
         return True
     return user.has_perm("workflows.belong_to_unit", unit) or user.has_perm("workflows.view_unit_business", unit)
 
 
-@rule("workflows.lead_unit")
-def _may_lead_unit(user, unit) -> bool:
-    return user.has_perm("workflows.lead_unit", unit)
-
-
-@rule("workflows.run_office")
-def _may_run_office(user, obj=None) -> bool:
-    return user.has_perm("workflows.run_office")
-
-
-@rule("workflows.run_elections")
-def _may_run_elections(user, obj=None) -> bool:
-    return user.has_perm("workflows.run_elections")
-
-
-@rule("workflows.read_audit", write=False)
-def _may_read_audit(user, obj=None) -> bool:
-    return user.has_perm("workflows.read_audit")
-
-
-@rule("workflows.oversee_organisation", write=False)
-def _may_oversee(user, obj=None) -> bool:
-    return user.has_perm("workflows.oversee_organisation")
-
-
-@rule("workflows.postpone_term")
+@rules.predicate
 def _may_postpone_term(user, unit=None) -> bool:
     """Organization staff record the committee's approval of a postponement (延期换届)."""
     return user.has_perm("workflows.run_elections")
+
+
+@rules.predicate
+def oversees_terms(user, obj=None) -> bool:
+    """Term overview and reminder log: organization staff, the party secretary and auditors."""
+    return bool(role_codes(user) & {Role.ORGANIZATION_STAFF, Role.PARTY_SECRETARY, Role.AUDITOR})
+
+
+add_rule("workflows.see_unit", _may_view_unit, write=False)
+add_rule("workflows.postpone_term", _may_postpone_term)

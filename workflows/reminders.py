@@ -32,7 +32,7 @@ from django.utils.dateparse import parse_datetime
 from .audit import audit_context
 from .models import Reminder, Term, Unit, User
 from .notifications import notify
-from .permissions import role_codes, rule
+from .permissions import add_rule, oversees_terms, role_codes
 from .roles import Role
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,8 @@ def register_term_election_check(func: Callable[[Iterable[int]], set[int]]) -> N
         _term_election_checks.append(func)
 
 
-@rule("workflows.read_reminders", write=False)
-def _may_read_reminders(user, obj=None) -> bool:
-    """The reminder log: organization staff; the party secretary and auditors read too."""
-    return bool(role_codes(user) & {Role.ORGANIZATION_STAFF, Role.PARTY_SECRETARY, Role.AUDITOR})
+# The reminder log: organization staff; the party secretary and auditors read too.
+add_rule("workflows.read_reminders", oversees_terms, write=False)
 
 
 @dataclass

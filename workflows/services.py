@@ -8,7 +8,7 @@ from django.db import transaction
 from .audit import audit_context
 from .models import Term, add_years
 from .notifications import notify
-from .permissions import require
+from .permissions import require_perm
 from .roles import Role
 
 
@@ -19,7 +19,7 @@ def term_postpone(*, term: Term, user, until: date, reason: str) -> Term:
     The branch secretary, organization staff and the party secretary are told; reminders then run
     against the new date, and the compliance check shows the postponement.
     """
-    require(user, "workflows.postpone_term", term.unit)
+    require_perm(user, "workflows.postpone_term", term.unit)
     term = Term.objects.select_for_update().get(pk=term.pk)
     if term.status != Term.Status.CURRENT:
         raise ValidationError({"non_field_errors": ["只能为在任的一届办理延期。"]})

@@ -16,12 +16,12 @@ from viewflow.workflow.models import Task
 from . import services as org_services
 from . import tasks as task_service
 from .exceptions import Conflict, FormInvalid
-from .flow_nodes import process_diagram_svg
 from .forms import TermPostponeForm
 from .models import Unit, User
-from .permissions import can, require
+from .permissions import require_perm
 from .roles import Role
 from .serializers import committee_of
+from .tasks.diagram import process_diagram_svg
 
 
 class InboxView(LoginRequiredMixin, ListView):
@@ -53,7 +53,7 @@ class InboxView(LoginRequiredMixin, ListView):
             for task in context["object_list"]
         ]
         context["flows"] = [
-            (code, flow_class.process_title) for code, (flow_class, _) in task_service.registered_flows().items()
+            (code, entry.flow_class.process_title) for code, entry in task_service.registered_flows().items()
         ]
         context["query"] = self.request.GET.copy()
         context["query"].pop("page", None)
@@ -96,8 +96,9 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
             diagram=process_diagram_svg(task.process),
             timeline=process_timeline(task.process),
         )
-        if step.context is not None:
-            context.update(step.context(task=task, user=self.request.user))
+        page = task_service.registered_flows()[task_service.flow_code_of(task)].page
+        if page is not None:
+            context.update(page(task=task, user=self.request.user))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -176,7 +177,7 @@ class UnitListView(LoginRequiredMixin, ListView):
             member_count=Count("people", filter=Q(people__is_active=True) & ~Q(people__membership="none")),
             full_count=Count("people", filter=Q(people__is_active=True, people__membership="full")),
         )
-        if not can(user, "workflows.oversee_organisation"):
+        if not user.has_perm("workflows.oversee_organisation"):
             qs = qs.filter(pk__in=user.role_grants.filter(unit__isnull=False).values("unit"))
         params = self.request.GET
         if params.get("kind"):
@@ -204,7 +205,7 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
 
     def get_object(self, queryset=None):
         unit = super().get_object(queryset)
-        require(self.request.user, "workflows.view_unit", unit, hide=True)
+        require_perm(self.request.user, "workflows.see_unit", unit, hide=True)
         return unit
 
     def get_context_data(self, **kwargs):
@@ -218,8 +219,8 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             User.objects.filter(role_grants__role=Role.PARTY_SECRETARY, is_active=True).first()
             if unit.kind == Unit.Kind.COMMITTEE else unit.secretary
         )
-        context["may_lead"] = can(self.request.user, "workflows.lead_unit", unit)
-        if unit.current_term and can(self.request.user, "workflows.postpone_term", unit):
+        context["may_lead"] = self.request.user.has_perm("workflows.lead_unit", unit)
+        if unit.current_term and self.request.user.has_perm("workflows.postpone_term", unit):
             context["postpone_form"] = kwargs.get("postpone_form") or TermPostponeForm()
         from .audit_trail import history_tab_entries, may_read_trail
 
@@ -233,8 +234,8 @@ class TermPostponeView(LoginRequiredMixin, View):
 
     def post(self, request, code):
         unit = get_object_or_404(Unit, code=code)
-        require(request.user, "workflows.view_unit", unit, hide=True)
-        require(request.user, "workflows.postpone_term", unit)
+        require_perm(request.user, "workflows.see_unit", unit, hide=True)
+        require_perm(request.user, "workflows.postpone_term", unit)
         term = unit.current_term
         if term is None:
             raise Http404

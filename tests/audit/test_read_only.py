@@ -61,7 +61,7 @@ def concrete_url(route: str, ids: dict) -> tuple[str, bool]:
 
 def make_subjects(org, api):
     """Real objects to aim the writes at: an open sample task, and (when those apps allow) more."""
-    SampleFlow.start.run(unit=Unit.objects.get(code="b01"))
+    SampleFlow.start.run(subject=Unit.objects.get(code="b01"))
     ids = {"api/v1/tasks/": open_task_id(), "workbench/tasks/": open_task_id()}
     decision = api(org["dangban"]).post("/api/v1/decisions/", {
         "title": "购置CT设备", "category": "major_matter", "summary": "背景与方案",

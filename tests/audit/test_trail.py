@@ -113,7 +113,7 @@ def test_trail_is_paginated_newest_first(org, api):
 
 def test_workflow_steps_are_in_history(org, api):
     """Started, assigned, completed — by whom — are rows of the Task and Process history."""
-    process = SampleFlow.start.run(unit=Unit.objects.get(code="b01"))
+    process = SampleFlow.start.run(subject=Unit.objects.get(code="b01"))
     task = process.task_set.get(flow_task_type="HUMAN")
     office = api(org["dangban"])
     assert office.post(f"/api/v1/tasks/{task.pk}/claim/").status_code == 200
@@ -194,7 +194,7 @@ def test_unit_page_has_history_section(org, web):
 
 
 def test_unit_filter_reaches_workflow_steps_through_the_subject(org, api):
-    process = SampleFlow.start.run(unit=Unit.objects.get(code="b01"))
+    process = SampleFlow.start.run(subject=Unit.objects.get(code="b01"))
     client = api(org["shenji"])
     b01 = client.get("/api/v1/audit/?unit=b01&model=viewflow.task").json()
     assert b01["count"] >= 1

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from decisions import selectors
 from decisions.models import Decision, Meeting
+from workflows.tasks import process_for
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
@@ -29,7 +29,7 @@ def submit(api, user, **overrides):
 
 
 def open_tasks(obj, step):
-    process = selectors.process_of(obj)
+    process = process_for(obj)
     return Task.objects.filter(process=process, flow_task__endswith=f".{step}", status__in=OPEN).order_by("pk")
 
 

@@ -3,31 +3,10 @@
 from django import forms
 from viewflow import this
 from viewflow.workflow import flow
-from viewflow.workflow.flow.views import UpdateProcessView
 
-from workflows.flow_nodes import PROCESS_LOCK
-from workflows.forms import StepForm
-from workflows.tasks import register_flow, register_step
-
-
-class SampleFlow(flow.Flow):
-    """示例流程"""
-
-    flow_code = "sample"
-    lock_impl = PROCESS_LOCK
-
-    start = flow.StartHandle(this.start_process).Next(this.review)
-    review = (
-        flow.View(UpdateProcessView.as_view(fields=[]))
-        .Annotation(title="示例审核")
-        .Permission("workflows.run_office")
-        .Next(this.end)
-    )
-    end = flow.End()
-
-    def start_process(self, activation, unit=None):
-        activation.process.artifact = unit
-        return activation.process
+from workflows.models import Unit
+from workflows.tasks import nodes, register_flow
+from workflows.tasks.forms import StepForm
 
 
 class ReviewForm(StepForm):
@@ -37,9 +16,24 @@ class ReviewForm(StepForm):
 performed = []
 
 
-def perform_review(*, task, user, data):
-    performed.append((task.pk, user.username, data["opinion"]))
+def sample_review(*, unit, user, opinion, task):
+    performed.append((task.pk, user.username, opinion))
 
 
-register_flow(SampleFlow, serialize_subject=lambda obj, request: {"code": obj.code})
-register_step("sample", "review", form_class=ReviewForm, perform=perform_review)
+class SampleFlow(flow.Flow):
+    """示例流程"""
+
+    flow_code = "sample"
+    lock_impl = nodes.PROCESS_LOCK
+
+    start = nodes.Start().Next(this.review)
+    review = (
+        nodes.Step(form=ReviewForm, service=sample_review)
+        .Annotation(title="示例审核")
+        .Permission("workflows.run_office")
+        .Next(this.end)
+    )
+    end = flow.End()
+
+
+register_flow(SampleFlow, model=Unit, serialize=lambda obj, request: {"code": obj.code})

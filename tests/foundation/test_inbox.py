@@ -18,7 +18,7 @@ def _fresh_performed_log():
 
 def start_samples(n):
     unit = Unit.objects.get(code="b01")
-    return [SampleFlow.start.run(unit=unit) for _ in range(n)]
+    return [SampleFlow.start.run(subject=unit) for _ in range(n)]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,81 @@
+"""三上 选举方案 (final candidates, meeting date, 监票人/计票人, 选举办法) and 三下 its approval."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from workflows.models import User
+from workflows.permissions import require_perm
+from workflows.records import audited, record_save
+
+from ..models import Election, ElectionOfficial, min_candidates
+from .common import check_status, notify_election, record_review, secretaries
+
+S = Election.Status
+
+
+@transaction.atomic
+@audited("上报选举方案")
+def election_plan_submit(*, election: Election, user: User, candidates: list[str], meeting_date: date,
+                         scrutineers: list[str], counters: list[str], method_text: str) -> Election:
+    """三上: final candidates (差额), meeting date, 监票人, 计票人 and the 选举办法."""
+    require_perm(user, "elections.lead", election)
+    check_status(election, S.ELECTION_PLAN)
+    approved = {c.user.username: c for c in election.active_candidates().filter(approved=True)}
+    if len(set(candidates)) != len(candidates):
+        raise ValidationError({"candidates": "候选人名单中有重复的人员。"})
+    not_approved = [n for n in candidates if n not in approved]
+    if not_approved:
+        raise ValidationError({"candidates": f"以下人员未经审查通过，不能列为候选人：{'、'.join(not_approved)}。"})
+    needed = min_candidates(election.seats)
+    if len(candidates) < needed:
+        raise ValidationError({"candidates": f"实行差额选举，候选人应比应选名额多20%以上，至少 {needed} 名。"})
+    if meeting_date < timezone.localdate():
+        raise ValidationError({"meeting_date": "党员大会日期不能早于今天。"})
+    if not method_text.strip():
+        raise ValidationError({"method_text": "请填写选举办法。"})
+    officials = {}
+    for field, names, label in (("scrutineers", scrutineers, "监票人"), ("counters", counters, "计票人")):
+        if not names:
+            raise ValidationError({field: f"请指定{label}。"})
+        clash = [n for n in names if n in candidates]
+        if clash:
+            raise ValidationError({field: f"{label}不能由候选人担任：{'、'.join(clash)}。"})
+        if len(set(names)) != len(names):
+            raise ValidationError({field: f"{label}名单中有重复的人员。"})
+        found = {u.username: u for u in election.unit.people.filter(username__in=names, is_active=True)
+                 .exclude(membership=User.Membership.NONE)}
+        missing = [n for n in names if n not in found]
+        if missing:
+            raise ValidationError({field: f"{label}应为本支部党员：{'、'.join(missing)}。"})
+        officials[field] = [found[n] for n in names]
+    for official in election.officials.filter(active=True):  # a plan returned earlier
+        official.active = False
+        record_save(official)
+    for candidate in election.active_candidates():
+        final = candidate.user.username in candidates
+        if candidate.final != final:
+            candidate.final = final
+            record_save(candidate)
+    for person in officials["scrutineers"]:
+        record_save(ElectionOfficial(election=election, user=person, role=ElectionOfficial.Role.SCRUTINEER))
+    for person in officials["counters"]:
+        record_save(ElectionOfficial(election=election, user=person, role=ElectionOfficial.Role.COUNTER))
+    election.meeting_date = meeting_date
+    election.method_text = method_text.strip()
+    return record_save(election)
+
+
+@transaction.atomic
+@audited("选举方案批复")
+def election_plan_review(*, election: Election, user: User, approve: bool, comment: str) -> Election:
+    """三下: organization staff approve the plan, or return it to the secretary."""
+    record_review(election=election, user=user, step="plan_approval", status=S.PLAN_APPROVAL,
+                   approve=approve, comment=comment)
+    notify_election(recipients=secretaries(election.unit), election=election,
+                    message="选举方案已批复，请按期召开党员大会。" if approve else f"选举方案被退回：{comment}")
+    return election

@@ -1,0 +1,127 @@
+"""Flows and their processes, looked up by the domain object they are about.
+
+Each app registers its flows in `AppConfig.ready()`:
+`register_flow(DecisionFlow, model=Decision, serialize=..., page=...)`. Services then start,
+lock and resume processes by their subject alone, so they never import their flows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from ..exceptions import Conflict
+from .nodes import Handle, Start
+
+OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+@dataclass(frozen=True)
+class RegisteredFlow:
+    flow_class: type
+    model: type
+    # serialize(subject, request) -> dict: the subject in API responses (task completion).
+    serialize: Callable | None = None
+    # page(task, user) -> dict: the task page's subject template and materials.
+    page: Callable | None = None
+
+
+_FLOWS: dict[str, RegisteredFlow] = {}
+
+
+def register_flow(flow_class, *, model, serialize: Callable | None = None, page: Callable | None = None) -> None:
+    """Make a flow's tasks listable by `?flow=<flow_code>` and its processes findable by `model`."""
+    _FLOWS[flow_class.flow_code] = RegisteredFlow(flow_class, model, serialize, page)
+
+
+def registered_flows() -> dict[str, RegisteredFlow]:
+    return dict(_FLOWS)
+
+
+def flow_code_of(task) -> str:
+    return getattr(task.flow_task.flow_class, "flow_code", task.flow_task.flow_class.__name__.lower())
+
+
+def registration_of(task) -> RegisteredFlow | None:
+    return _FLOWS.get(flow_code_of(task))
+
+
+def _flow_for(subject) -> type:
+    for entry in _FLOWS.values():
+        if isinstance(subject, entry.model):
+            return entry.flow_class
+    raise LookupError(f"No flow registered for {type(subject).__name__}")
+
+
+def process_for(subject):
+    """The (latest) process about `subject`, or None."""
+    return (
+        Process.objects.filter(
+            flow_class=_flow_for(subject),
+            artifact_content_type=ContentType.objects.get_for_model(type(subject)),
+            artifact_object_id=subject.pk,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def process_start(subject, *, user=None):
+    """Start the process of `subject` at its flow's `Start` node (the task is the user's)."""
+    flow_class = _flow_for(subject)
+    start = next(node for node in flow_class.instance.nodes() if isinstance(node, Start))
+    return start.run(subject=subject, user=user)
+
+
+@contextmanager
+def process_lock(subject_or_process):
+    """Hold the process row lock (PostgreSQL: SELECT FOR UPDATE) of a subject or process."""
+    process = subject_or_process if isinstance(subject_or_process, Process) else process_for(subject_or_process)
+    if process is None:
+        raise Conflict(_("流程不存在。"))
+    with process.flow_class.lock(process.pk):
+        yield process
+
+
+def open_tasks(process, node=None):
+    """Open tasks of a process, optionally at one node (a node object, e.g. `task.flow_task`)."""
+    if process is None:
+        return Task.objects.none()
+    tasks = Task.objects.filter(process=process, status__in=OPEN_STATUSES)
+    if node is not None:
+        tasks = tasks.filter(flow_task=node)
+    return tasks
+
+
+def active_step_names(process) -> list[str]:
+    """Node names of the open tasks (human steps and waits), oldest first, without repeats."""
+    names = []
+    for task in open_tasks(process).order_by("pk"):
+        if task.flow_task is not None and task.flow_task.name not in names:
+            names.append(task.flow_task.name)
+    return names
+
+
+def waiting_task(process):
+    """The open task of a `Handle` node the process waits at, or None."""
+    return next((t for t in open_tasks(process).order_by("pk") if isinstance(t.flow_task, Handle)), None)
+
+
+def process_resume(subject, **kwargs):
+    """Move on the process of `subject` waiting at a `Handle` node (it must be waiting)."""
+    task = waiting_task(subject if isinstance(subject, Process) else process_for(subject))
+    if task is None:
+        raise Conflict(_("流程当前不在等待该步骤，无法继续。"))
+    return task.flow_task.run(task, **kwargs)
+
+
+def process_cancel(subject) -> None:
+    """Cancel the running process of `subject` (its open tasks end as canceled)."""
+    process = process_for(subject)
+    process.flow_class.instance.cancel(process)
