@@ -167,7 +167,7 @@ def get_visible_meeting(user, pk) -> Meeting:
 
 
 def decision_history(decision) -> list[dict]:
-    from workflows.history import history_entries
+    from workflows.audit.history import history_entries
 
     from .models import AgendaItem, ImplementationReport, Opinion, Recusal, Vote, VoteResult
 
@@ -187,7 +187,7 @@ def decision_history(decision) -> list[dict]:
 
 
 def meeting_history(meeting) -> list[dict]:
-    from workflows.history import history_entries
+    from workflows.audit.history import history_entries
 
     from .models import AgendaItem, Attendance, Minutes, MinutesCorrection, Recusal, Vote, VoteResult
 

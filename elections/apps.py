@@ -7,7 +7,7 @@ class ElectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from workflows import reminders
+        from workflows.notifications import reminders
 
         from . import demo, rules, steps  # noqa: F401 (registers rules and the demo hook)
 

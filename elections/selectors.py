@@ -127,7 +127,7 @@ def may_see_overview(user) -> bool:
 
 def election_history(election: Election, *, with_ids: bool = False) -> list[dict]:
     """Every change to the election and its reviews, recommendations, tallies, candidates and rounds."""
-    from workflows.history import history_entries
+    from workflows.audit.history import history_entries
 
     from .models import RoundVote
 
