@@ -1,4 +1,4 @@
-"""合规体检 of 三重一大 decisions, computed from the stored records (see workflows.compliance).
+"""合规体检 of 三重一大 decisions, computed from the stored records (see workflows.audit.compliance).
 
 Each decision that was not withdrawn gets a checklist; a check is None while the decision
 has not reached the step it is about (or when the rule does not apply to it).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from workflows.compliance import Check, ComplianceItem, register
+from workflows.audit.compliance import Check, ComplianceItem, register
 from workflows.models import HospitalSettings
 
 from .models import Attendance, Decision, Recusal, Vote, VoteResult

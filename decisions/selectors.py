@@ -127,7 +127,7 @@ def get_visible_meeting(user, pk) -> Meeting:
 
 
 def decision_history(decision) -> list[dict]:
-    from workflows.history import history_entries
+    from workflows.audit.history import history_entries
 
     from .models import AgendaItem, ImplementationReport, Opinion, Recusal, Vote, VoteResult
 
@@ -147,7 +147,7 @@ def decision_history(decision) -> list[dict]:
 
 
 def meeting_history(meeting) -> list[dict]:
-    from workflows.history import history_entries
+    from workflows.audit.history import history_entries
 
     from .models import AgendaItem, Attendance, Minutes, MinutesCorrection, Recusal, Vote, VoteResult
 

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from viewflow.urls import Application
 
-from workflows.audit_trail import readable_entries
+from workflows.audit.trail import readable_entries
 from workflows.exceptions import Conflict
 from workflows.permissions import require_perm
 from workflows.tasks import process_for

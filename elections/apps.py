@@ -7,7 +7,7 @@ class ElectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from workflows import reminders
+        from workflows.notifications import reminders
         from workflows.tasks import register_flow
 
         from . import demo, rules  # noqa: F401 (registers rules and the demo hook)

@@ -1,10 +1,10 @@
-"""合规体检 of 三上三下 branch elections, computed from the stored records (see workflows.compliance)."""
+"""合规体检 of 三上三下 branch elections, computed from the stored records (see workflows.audit.compliance)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from workflows.compliance import Check, ComplianceItem, register
+from workflows.audit.compliance import Check, ComplianceItem, register
 from workflows.models import add_years
 
 from .models import Election, min_candidates

@@ -93,7 +93,7 @@ def term_overview(*, today, parent_code: str | None = None):
 
 def election_history(election: Election, *, with_ids: bool = False) -> list[dict]:
     """Every change to the election and its reviews, recommendations, tallies, candidates and rounds."""
-    from workflows.history import history_entries
+    from workflows.audit.history import history_entries
 
     from .models import RoundVote
 

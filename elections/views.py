@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 from viewflow.urls import Application
 
-from workflows.audit_trail import readable_entries
+from workflows.audit.trail import readable_entries
 from workflows.exceptions import Conflict
 from workflows.models import Unit
 from workflows.permissions import require_perm

@@ -8,8 +8,8 @@ from viewflow.urls import Site
 
 from decisions.views import DecisionsApp
 from elections.views import ElectionsApp
-from workflows.audit_views import AuditApp
-from workflows.notification_views import NotificationsApp
+from workflows.audit.views import AuditApp
+from workflows.notifications.views import NotificationsApp
 from workflows.views import HomeView, OrganisationApp, WorkbenchApp
 
 site = Site(
@@ -30,7 +30,7 @@ urlpatterns = [
     path("api/v1/", include("workflows.urls_api")),
     path("api/v1/", include("decisions.urls_api")),
     path("api/v1/", include("elections.urls_api")),
-    path("api/v1/", include("workflows.notification_api")),
-    path("api/v1/", include("workflows.audit_api")),
+    path("api/v1/", include("workflows.notifications.api")),
+    path("api/v1/", include("workflows.audit.api")),
     path("", site.urls),
 ]

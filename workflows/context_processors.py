@@ -8,7 +8,7 @@ def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .notifications import unread_count
+    from .notifications.service import unread_count
 
     labels = dict(Role.choices)
     return {

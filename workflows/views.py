@@ -222,7 +222,7 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         context["may_lead"] = self.request.user.has_perm("workflows.lead_unit", unit)
         if unit.current_term and self.request.user.has_perm("workflows.postpone_term", unit):
             context["postpone_form"] = kwargs.get("postpone_form") or TermPostponeForm()
-        from .audit_trail import history_tab_entries, may_read_trail
+        from .audit.trail import history_tab_entries, may_read_trail
 
         if may_read_trail(self.request.user):  # auditors: the unit's change history
             context["history"] = history_tab_entries(unit, unit.terms.all(), unit.rolegrant_set.all())

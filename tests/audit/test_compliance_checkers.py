@@ -13,7 +13,7 @@ from elections.models import Election, ElectionRound
 from tests.decisions.helpers import START, attendance, do, schedule, submit, to_awaiting_meeting, vote_all
 from tests.elections import helpers as eh
 from workflows.audit import audit_context
-from workflows.compliance import compliance_items
+from workflows.audit.compliance import compliance_items
 from workflows.models import HospitalSettings, Term
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from workflows import compliance
-from workflows.compliance import Check, ComplianceItem
+from workflows.audit import compliance
+from workflows.audit.compliance import Check, ComplianceItem
 
 pytestmark = pytest.mark.django_db
 

@@ -204,7 +204,7 @@ def test_unit_filter_reaches_workflow_steps_through_the_subject(org, api):
 
 
 def test_history_tab_entries_are_readable(org):
-    from workflows.audit_trail import history_tab_entries
+    from workflows.audit.trail import history_tab_entries
 
     term = Term.objects.get(unit__code="b01", status="current")
     with audit_context(actor=org["zuzhi"], reason="届满"):

@@ -161,7 +161,7 @@ def test_concurrent_runs_send_each_reminder_once(org):
 
     from django.db import connection
 
-    from workflows.reminders import send_reminders
+    from workflows.notifications.reminders import send_reminders
 
     now = at("2026-10-02")
     barrier = threading.Barrier(4)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from workflows.reminders import send_reminders
+from workflows.notifications.reminders import send_reminders
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ Exit code 0 when every chain is intact, 1 otherwise. Can be run as a cron job.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows.audit_trail import verify_chains
+from workflows.audit.chain import verify_chains
 
 
 class Command(BaseCommand):

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from viewflow.urls import Application
 
-from . import audit_trail
-from .audit_trail import may_read_trail
+from ..models import Unit
+from ..permissions import require_perm
+from .chain import verify_chains
 from .compliance import COMPLIANCE_HEADER, checkers, compliance_items, compliance_rows
-from .models import Unit
-from .permissions import require_perm
+from .export import trail_workbook, workbook_bytes
+from .trail import may_read_trail, trail_entries
+from .trail_filters import TrailFilterForm, TrailFilters, trail_queryset
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRAIL_PAGE_SIZE = 50
@@ -46,17 +48,17 @@ class TrailView(AuditAccessMixin, TemplateView):
     template_name = "workflows/audit_trail.html"
 
     def get(self, request, *args, **kwargs):
-        form = audit_trail.TrailFilterForm(request.GET or None)
+        form = TrailFilterForm(request.GET or None)
         context = self.get_context_data(form=form)
         if request.GET and not form.is_valid():
             return self.render_to_response(context, status=400)
-        filters = audit_trail.TrailFilters.from_form(form) if request.GET else audit_trail.TrailFilters()
-        paginator = Paginator(audit_trail.trail_queryset(filters), TRAIL_PAGE_SIZE)
+        filters = TrailFilters.from_form(form) if request.GET else TrailFilters()
+        paginator = Paginator(trail_queryset(filters), TRAIL_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context.update(
-            entries=audit_trail.trail_entries(list(page.object_list)),
+            entries=trail_entries(list(page.object_list)),
             page_obj=page,
             paginator=paginator,
             is_paginated=page.has_other_pages(),
@@ -72,11 +74,11 @@ class TrailExportView(AuditAccessMixin, TemplateView):
     template_name = "workflows/audit_trail.html"
 
     def get(self, request, *args, **kwargs):
-        form = audit_trail.TrailFilterForm(request.GET)
+        form = TrailFilterForm(request.GET)
         if not form.is_valid():
             context = self.get_context_data(form=form, entries=[], units=Unit.objects.order_by("kind", "code"))
             return self.render_to_response(context, status=400)
-        content = audit_trail.trail_workbook(audit_trail.TrailFilters.from_form(form))
+        content = trail_workbook(TrailFilters.from_form(form))
         return xlsx_response(content, f"变更记录-{stamp()}.xlsx")
 
 
@@ -87,7 +89,7 @@ class IntegrityView(AuditAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        results = audit_trail.verify_chains()
+        results = verify_chains()
         context.update(results=results, broken=[r for r in results if r.broken],
                        total=sum(r.count for r in results))
         return context
@@ -129,7 +131,7 @@ class ComplianceExportView(AuditAccessMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         kind, failing_only = _compliance_query(request)
         items = compliance_items(kind=kind, failing_only=failing_only)
-        content = audit_trail.workbook_bytes("合规体检", COMPLIANCE_HEADER, compliance_rows(items))
+        content = workbook_bytes("合规体检", COMPLIANCE_HEADER, compliance_rows(items))
         return xlsx_response(content, f"合规体检-{stamp()}.xlsx")
 
 

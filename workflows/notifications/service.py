@@ -14,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from .models import Notification
+from ..models import Notification
 
 log = logging.getLogger(__name__)
 

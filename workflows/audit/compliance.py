@@ -3,7 +3,7 @@
 `workflows` never imports a domain app. Each app that has something to check ships a
 `<app>/compliance.py` module that registers a checker:
 
-    from workflows.compliance import Check, ComplianceItem, register
+    from workflows.audit.compliance import Check, ComplianceItem, register
 
     @register("decision", "三重一大决策")
     def check_decisions():

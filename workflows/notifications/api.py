@@ -8,9 +8,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .models import Notification, Reminder
-from .notification_views import mark_read, notifications_of, reminder_log
-from .permissions import require_perm
+from ..models import Notification, Reminder
+from ..permissions import require_perm
+from .views import mark_read, notifications_of, reminder_log
 
 
 class NotificationSerializer(serializers.ModelSerializer):

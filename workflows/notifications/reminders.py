@@ -29,11 +29,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .audit import audit_context
-from .models import Reminder, Term, Unit, User
-from .notifications import notify
-from .permissions import add_rule, oversees_terms, role_codes
-from .roles import Role
+from ..audit import audit_context
+from ..models import Reminder, Term, Unit, User
+from ..permissions import add_rule, oversees_terms, role_codes
+from ..roles import Role
+from .service import notify
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def due_task_reminders(now: datetime) -> list[Due]:
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
 
-    from .tasks import task_title
+    from ..tasks import task_title
 
     tasks = (
         Task.objects.filter(flow_task_type="HUMAN", status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED],

@@ -9,11 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.views import APIView
 
-from . import audit_trail
-from .api_base import Pagination
-from .audit_views import XLSX, stamp, xlsx_response
+from ..api_base import Pagination
+from ..permissions import require_perm
 from .compliance import COMPLIANCE_HEADER, compliance_items, compliance_rows
-from .permissions import require_perm
+from .export import trail_workbook, workbook_bytes
+from .trail import public_entry, trail_entries
+from .trail_filters import TrailFilterForm, TrailFilters, trail_queryset
+from .views import XLSX, stamp, xlsx_response
 
 TRAIL_PARAMETERS = [
     OpenApiParameter("user", str, description="操作人用户名"),
@@ -26,12 +28,12 @@ TRAIL_PARAMETERS = [
 ]
 
 
-def _filters(request) -> audit_trail.TrailFilters:
+def _filters(request) -> TrailFilters:
     require_perm(request.user, "audit.read_trail")
-    form = audit_trail.TrailFilterForm(request.query_params)
+    form = TrailFilterForm(request.query_params)
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
-    return audit_trail.TrailFilters.from_form(form)
+    return TrailFilters.from_form(form)
 
 
 class AuditTrailView(APIView):
@@ -41,8 +43,8 @@ class AuditTrailView(APIView):
     def get(self, request):
         filters = _filters(request)
         paginator = Pagination()
-        page = paginator.paginate_queryset(audit_trail.trail_queryset(filters), request, view=self)
-        entries = [audit_trail.public_entry(e) for e in audit_trail.trail_entries(list(page))]
+        page = paginator.paginate_queryset(trail_queryset(filters), request, view=self)
+        entries = [public_entry(e) for e in trail_entries(list(page))]
         return paginator.get_paginated_response(entries)
 
 
@@ -51,7 +53,7 @@ class AuditTrailExportView(APIView):
 
     @extend_schema(parameters=TRAIL_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY})
     def get(self, request):
-        return xlsx_response(audit_trail.trail_workbook(_filters(request)), f"变更记录-{stamp()}.xlsx")
+        return xlsx_response(trail_workbook(_filters(request)), f"变更记录-{stamp()}.xlsx")
 
 
 def _compliance(request):
@@ -81,7 +83,7 @@ class ComplianceListView(APIView):
 class ComplianceExportView(APIView):
     @extend_schema(parameters=COMPLIANCE_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY})
     def get(self, request):
-        content = audit_trail.workbook_bytes("合规体检", COMPLIANCE_HEADER, compliance_rows(_compliance(request)))
+        content = workbook_bytes("合规体检", COMPLIANCE_HEADER, compliance_rows(_compliance(request)))
         return xlsx_response(content, f"合规体检-{stamp()}.xlsx")
 
 

@@ -10,9 +10,9 @@ from django.views import View
 from django.views.generic import ListView
 from viewflow.urls import Application
 
+from ..models import Notification, Reminder, Unit
+from ..permissions import require_perm
 from . import reminders  # noqa: F401 (registers the workflows.read_reminders rule)
-from .models import Notification, Reminder, Unit
-from .permissions import require_perm
 
 
 def notifications_of(user):

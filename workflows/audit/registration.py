@@ -1,0 +1,63 @@
+"""Which models get audited history.
+
+Every domain model declares `history = audited_history()`; viewflow's Process and Task
+(the workflow steps) are registered here when workflows.models is imported.
+"""
+
+from simple_history.models import HistoricalRecords
+
+from .chain import ChainedHistory
+from .guard import guard_unaudited_writes
+
+
+class AuditedHistoricalRecords(HistoricalRecords):
+    """HistoricalRecords that also guards the audited model against unaudited bulk writes.
+
+    A save that only touches untracked fields (`save(update_fields=["last_login"])` at
+    every login) writes no history record: nothing the history shows has changed.
+    """
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def finalize(self, sender, **kwargs):
+        already = hasattr(sender._meta, "simple_history_manager_attribute")
+        super().finalize(sender, **kwargs)
+        if not already and hasattr(sender._meta, "simple_history_manager_attribute"):
+            guard_unaudited_writes(sender)
+
+
+def audited_history(**kwargs) -> HistoricalRecords:
+    """The HistoricalRecords every audited model uses (hash-chained, reason as text)."""
+    kwargs.setdefault("bases", [ChainedHistory])
+    return AuditedHistoricalRecords(**kwargs)
+
+
+# --- workflow steps: viewflow's Process and Task get history too ---------------------------
+
+
+def _register_workflow_history() -> None:
+    """Record every change of viewflow's processes and tasks (started, assigned, done, by whom).
+
+    The history models live in this app (`workflows.HistoricalProcess`/`HistoricalTask`).
+    Called while workflows.models is imported, after viewflow's models are loaded.
+    """
+    import simple_history
+    from viewflow.workflow.models import Process, Task
+
+    for model in (Process, Task):
+        if hasattr(model._meta, "simple_history_manager_attribute"):
+            continue
+        simple_history.register(
+            model,
+            app="workflows",
+            manager_name="history",
+            bases=[ChainedHistory],
+            records_class=AuditedHistoricalRecords,
+        )
+
+
+_register_workflow_history()
