@@ -39,8 +39,8 @@ def timed(label, func):
 
 def main():
     call_command("migrate", verbosity=0)
-    from workflows.demo_org import build_demo_org
-    from workflows.org_import import import_org
+    from workflows.org.demo_hospital import build_demo_org
+    from workflows.org.importer import import_org
 
     data = build_demo_org(timezone.localdate())
     timed("import_org demo hospital (first run)", lambda: import_org(data=data, source="bench"))

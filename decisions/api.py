@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from workflows.api_base import Pagination
 from workflows.exceptions import Conflict, FormInvalid
-from workflows.permissions import require_perm
+from workflows.org.permissions import require_perm
 
 from . import selectors, services
 from .forms import DecisionForm, MeetingForm, WithdrawForm

@@ -2,8 +2,8 @@
 
 import rules
 
-from workflows.permissions import add_rule, has_role, is_committee_member, units_led_by
-from workflows.roles import Role
+from workflows.org.permissions import add_rule, has_role, is_committee_member, units_led_by
+from workflows.org.roles import Role
 
 from . import selectors
 

@@ -9,8 +9,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflows.models import User
-from workflows.permissions import has_role, is_committee_member, is_read_only, units_led_by
-from workflows.roles import Role
+from workflows.org.permissions import has_role, is_committee_member, is_read_only, units_led_by
+from workflows.org.roles import Role
 from workflows.tasks import process_for
 
 from .models import Attendance, Decision, Meeting, Recusal

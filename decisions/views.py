@@ -11,7 +11,7 @@ from viewflow.urls import Application
 
 from workflows.audit.trail import readable_entries
 from workflows.exceptions import Conflict
-from workflows.permissions import require_perm
+from workflows.org.permissions import require_perm
 from workflows.tasks import process_for
 from workflows.tasks.diagram import process_diagram_svg
 from workflows.views import process_timeline

@@ -43,7 +43,7 @@ def _drive(unit, target, today, organizer):
 @register_demo(50)
 def demo_elections(today):
     from workflows.models import Unit, User
-    from workflows.roles import Role
+    from workflows.org.roles import Role
 
     from .models import Election
 

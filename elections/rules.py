@@ -2,7 +2,7 @@
 
 import rules
 
-from workflows.permissions import add_rule, oversees_terms
+from workflows.org.permissions import add_rule, oversees_terms
 
 
 def _unit_of(obj):

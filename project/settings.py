@@ -83,10 +83,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workflows.User"
 AUTHENTICATION_BACKENDS = [
-    "workflows.permissions.AuditorVetoBackend",  # auditors never write, whatever else they hold
+    "workflows.org.permissions.AuditorVetoBackend",  # auditors never write, whatever else they hold
     "rules.permissions.ObjectPermissionBackend",  # the project's rules (add_rule)
     "django.contrib.auth.backends.ModelBackend",
-    "workflows.permissions.GuardianObjectBackend",  # guardian, for objects of the permission's app
+    "workflows.org.permissions.GuardianObjectBackend",  # guardian, for objects of the permission's app
 ]
 # guardian looks for its own backend by name; GuardianObjectBackend above is its subclass.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from workflows.org_import import import_org
+from workflows.org.importer import import_org
 
 SMALL_ORG = {
     "hospital": "测试医院",

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from . import tasks as task_service
 from .exceptions import Conflict, FormInvalid
 from .models import Unit
-from .permissions import require_perm
+from .org.permissions import require_perm
 from .serializers import MeSerializer, TaskSerializer, TermSerializer, UnitSerializer
 
 
@@ -117,8 +117,8 @@ class TermPostponeView(APIView):
 
     @extend_schema(operation_id="unit_term_postpone", request=dict, responses={200: dict})
     def post(self, request, code):
-        from .forms import TermPostponeForm
-        from .services import term_postpone
+        from .org.forms import TermPostponeForm
+        from .org.terms import term_postpone
 
         unit = get_object_or_404(Unit, code=code)
         require_perm(request.user, "workflows.see_unit", unit, hide=True)

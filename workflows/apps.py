@@ -23,6 +23,6 @@ class WorkflowsConfig(AppConfig):
 
 
 def _create_role_groups(sender, **kwargs):
-    from .permissions import ensure_role_groups
+    from .org.permissions import ensure_role_groups
 
     ensure_role_groups()

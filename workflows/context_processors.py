@@ -1,7 +1,7 @@
 """Template context every page of the shell needs."""
 
-from .permissions import role_codes
-from .roles import Role
+from .org.permissions import role_codes
+from .org.roles import Role
 
 
 def shell(request):

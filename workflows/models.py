@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audited_history
-from .roles import UNIT_PERMISSIONS, UNIT_ROLES, Role
+from .org.roles import UNIT_PERMISSIONS, UNIT_ROLES, Role
 
 
 def add_years(day: date, years: int) -> date:

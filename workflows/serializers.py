@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from . import tasks as task_registry
 from .models import Term, Unit, User
-from .roles import Role
+from .org.roles import Role
 
 
 class TaskSerializer(serializers.Serializer):

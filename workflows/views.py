@@ -13,13 +13,13 @@ from django.views.generic import DetailView, ListView, TemplateView
 from viewflow.urls import Application
 from viewflow.workflow.models import Task
 
-from . import services as org_services
 from . import tasks as task_service
 from .exceptions import Conflict, FormInvalid
-from .forms import TermPostponeForm
 from .models import Unit, User
-from .permissions import require_perm
-from .roles import Role
+from .org import terms as org_services
+from .org.forms import TermPostponeForm
+from .org.permissions import require_perm
+from .org.roles import Role
 from .serializers import committee_of
 from .tasks.diagram import process_diagram_svg
 

@@ -12,9 +12,9 @@ from workflows.audit import audit_context
 from workflows.exceptions import Conflict
 from workflows.models import HospitalSettings, User
 from workflows.notifications import notify
-from workflows.permissions import has_role, require_perm
+from workflows.org.permissions import has_role, require_perm
+from workflows.org.roles import Role
 from workflows.records import audited, record_save
-from workflows.roles import Role
 from workflows.tasks import process_resume, process_start
 
 from .. import selectors

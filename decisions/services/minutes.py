@@ -12,7 +12,7 @@ from django.utils import timezone
 from workflows.audit import audit_context
 from workflows.exceptions import Conflict
 from workflows.models import HospitalSettings, User
-from workflows.permissions import require_perm
+from workflows.org.permissions import require_perm
 from workflows.records import audited, record_save
 from workflows.tasks import process_resume
 

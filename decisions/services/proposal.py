@@ -10,7 +10,7 @@ from django.db import transaction
 from workflows.audit import audit_context
 from workflows.exceptions import Conflict
 from workflows.models import HospitalSettings, Unit, User
-from workflows.permissions import require_perm
+from workflows.org.permissions import require_perm
 from workflows.records import record_save
 from workflows.tasks import process_cancel, process_lock, process_start
 

@@ -11,7 +11,7 @@ from workflows.audit import audit_context
 from workflows.exceptions import Conflict
 from workflows.models import User
 from workflows.notifications import notify
-from workflows.permissions import require_perm
+from workflows.org.permissions import require_perm
 from workflows.records import audited, record_save
 from workflows.tasks import open_tasks, process_lock, task_due
 

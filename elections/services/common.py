@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from workflows.exceptions import Conflict
 from workflows.models import Unit, User
 from workflows.notifications import notify
-from workflows.permissions import require_perm
+from workflows.org.permissions import require_perm
+from workflows.org.roles import Role
 from workflows.records import record_save
-from workflows.roles import Role
 
 from ..models import (
     MAX_COMMITTEE_SEATS,

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from workflows.models import User
-from workflows.permissions import is_read_only, require_perm
+from workflows.org.permissions import is_read_only, require_perm
 from workflows.records import audited, record_create_once, record_save
 
 from ..models import Candidate, Election, PaperTally, Recommendation, min_candidates

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from workflows.models import User
-from workflows.permissions import require_perm
+from workflows.org.permissions import require_perm
 from workflows.records import audited, record_save
 
 from ..models import Election, ElectionOfficial, min_candidates

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from workflows.exceptions import Conflict
 from workflows.models import Unit, User
-from workflows.permissions import require_perm, units_led_by
+from workflows.org.permissions import require_perm, units_led_by
 from workflows.records import audited, record_create_once, record_save
 from workflows.tasks import process_start
 

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from workflows.models import RoleGrant, Term, Unit, User, add_years
-from workflows.permissions import require_perm, sync_user_permissions
+from workflows.org.permissions import require_perm, sync_user_permissions
+from workflows.org.roles import Role
 from workflows.records import audited, record_save
-from workflows.roles import Role
 
 from ..models import Election
 from .common import check_status, notify_election, record_review, secretaries

@@ -5,7 +5,7 @@ import pytest
 from elections.demo import demo_elections
 from elections.models import Election, Recommendation
 from workflows.models import RoleGrant, Unit, User
-from workflows.permissions import sync_user_permissions
+from workflows.org.permissions import sync_user_permissions
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from elections.counting import count_round
 from elections.models import Candidate, Election, ElectionOfficial, ElectionRound, PaperTally, Recommendation
 from workflows.models import RoleGrant, Term, Unit, User
-from workflows.permissions import sync_user_permissions
+from workflows.org.permissions import sync_user_permissions
 
 from .helpers import complete, future, request_election, to_election_meeting, to_nominate, today
 

@@ -136,7 +136,7 @@ def test_unreadable_file_is_a_clear_error(tmp_path):
 def test_shipped_demo_file_is_valid(tmp_path):
     from pathlib import Path
 
-    from workflows.org_import import validate_org_data
+    from workflows.org.importer import validate_org_data
 
     demo = json.loads((Path(__file__).resolve().parents[2] / "workflows/fixtures/demo_hospital.json").read_text())
     assert validate_org_data(demo) == []
@@ -147,7 +147,7 @@ def test_shipped_demo_file_is_valid(tmp_path):
 
 @pytest.mark.django_db
 def test_reimporting_an_older_file_keeps_officers_chosen_by_a_later_election(tmp_path):
-    from workflows.permissions import sync_user_permissions
+    from workflows.org.permissions import sync_user_permissions
 
     path = write(tmp_path, SMALL_ORG)
     call_command("import_org", path)

@@ -48,7 +48,7 @@ def test_filters_by_flow_and_step(org, api):
 def test_claim_then_other_office_staff_gets_409(org, api):
     start_samples(1)
     from workflows.models import RoleGrant
-    from workflows.permissions import sync_user_permissions
+    from workflows.org.permissions import sync_user_permissions
 
     second = org["zuzhi"]
     RoleGrant.objects.create(user=second, role="office_staff")

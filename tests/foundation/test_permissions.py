@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.backends import ModelBackend
 
 from workflows.models import RoleGrant, Unit
-from workflows.permissions import is_read_only, require_perm, sync_user_permissions
+from workflows.org.permissions import is_read_only, require_perm, sync_user_permissions
 
 # (username, own branch) -> expected (view own, view other, lead own, lead other, run office, run elections, audit)
 MATRIX = {

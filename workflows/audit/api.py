@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.views import APIView
 
 from ..api_base import Pagination
-from ..permissions import require_perm
+from ..org.permissions import require_perm
 from .compliance import COMPLIANCE_HEADER, compliance_items, compliance_rows
 from .export import trail_workbook, workbook_bytes
 from .trail import public_entry, trail_entries

@@ -14,8 +14,8 @@ import rules
 from django.db import models
 from django.utils import timezone
 
-from ..permissions import add_rule, has_role
-from ..roles import Role
+from ..org.permissions import add_rule, has_role
+from ..org.roles import Role
 from .chain import chained_history_models
 from .history import entries_from_rows, history_entries
 

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from viewflow.urls import Application
 
 from ..models import Unit
-from ..permissions import require_perm
+from ..org.permissions import require_perm
 from .chain import verify_chains
 from .compliance import COMPLIANCE_HEADER, checkers, compliance_items, compliance_rows
 from .export import trail_workbook, workbook_bytes

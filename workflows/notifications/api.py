@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import Notification, Reminder
-from ..permissions import require_perm
+from ..org.permissions import require_perm
 from .views import mark_read, notifications_of, reminder_log
 
 

@@ -31,8 +31,8 @@ from django.utils.dateparse import parse_datetime
 
 from ..audit import audit_context
 from ..models import Reminder, Term, Unit, User
-from ..permissions import add_rule, oversees_terms, role_codes
-from ..roles import Role
+from ..org.permissions import add_rule, oversees_terms, role_codes
+from ..org.roles import Role
 from .service import notify
 
 log = logging.getLogger(__name__)

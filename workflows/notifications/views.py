@@ -11,7 +11,7 @@ from django.views.generic import ListView
 from viewflow.urls import Application
 
 from ..models import Notification, Reminder, Unit
-from ..permissions import require_perm
+from ..org.permissions import require_perm
 from . import reminders  # noqa: F401 (registers the workflows.read_reminders rule)
 
 

@@ -18,7 +18,7 @@ API_STATUS = {
 
 
 def _is_read_only(user) -> bool:
-    from workflows.permissions import is_read_only
+    from workflows.org.permissions import is_read_only
 
     return is_read_only(user)
 

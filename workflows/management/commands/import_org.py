@@ -5,7 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows.org_import import import_org
+from workflows.org.importer import import_org
 
 
 class Command(BaseCommand):

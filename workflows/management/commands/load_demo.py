@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from workflows.audit import audit_context
 from workflows.demo import demo_hooks
-from workflows.demo_org import build_demo_org
-from workflows.org_import import import_org
+from workflows.org.demo_hospital import build_demo_org
+from workflows.org.importer import import_org
 
 
 class Command(BaseCommand):

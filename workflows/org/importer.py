@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from .audit import audit_context
-from .models import HospitalSettings, RoleGrant, Term, Unit, User, add_years
+from ..audit import audit_context
+from ..models import HospitalSettings, RoleGrant, Term, Unit, User, add_years
 from .permissions import ensure_role_groups, sync_user_permissions
 from .roles import UNIT_ROLES, Role
 

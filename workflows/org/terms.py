@@ -5,9 +5,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .audit import audit_context
-from .models import Term, add_years
-from .notifications import notify
+from ..audit import audit_context
+from ..models import Term, add_years
+from ..notifications import notify
 from .permissions import require_perm
 from .roles import Role
 
@@ -40,7 +40,7 @@ def term_postpone(*, term: Term, user, until: date, reason: str) -> Term:
         term.save()
     unit = term.unit
     recipients = {*unit.holders_of(Role.BRANCH_SECRETARY)}
-    from .models import User
+    from ..models import User
 
     recipients.update(User.objects.filter(role_grants__role__in=[Role.ORGANIZATION_STAFF, Role.PARTY_SECRETARY],
                                           is_active=True))

@@ -125,7 +125,7 @@ def is_committee_member(user) -> bool:
 
 
 def units_led_by(user):
-    from .models import Unit
+    from ..models import Unit
 
     return Unit.objects.filter(rolegrant__user=user, rolegrant__role=Role.BRANCH_SECRETARY)
 
@@ -135,7 +135,7 @@ def units_led_by(user):
 
 def ensure_role_groups() -> dict[str, Group]:
     """Create one group per hospital-wide role, holding that role's permissions."""
-    from .models import Unit
+    from ..models import Unit
 
     content_type = ContentType.objects.get_for_model(Unit)
     groups = {}
@@ -151,7 +151,7 @@ def ensure_role_groups() -> dict[str, Group]:
 @transaction.atomic
 def sync_user_permissions(user, groups: dict[str, Group] | None = None) -> None:
     """Make the user's groups and unit object permissions match their role grants."""
-    from .models import Unit
+    from ..models import Unit
 
     groups = groups or ensure_role_groups()
     grants = list(user.role_grants.all())

@@ -1,0 +1,1 @@
+"""The organisation: roles, who may do what (`permissions`), the org-file importer, terms."""
