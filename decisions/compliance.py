@@ -11,14 +11,9 @@ from django.utils import timezone
 from workflows.audit.compliance import Check, ComplianceItem, register
 from workflows.models import HospitalSettings
 
+from .counting import has_quorum, tally
 from .models import Attendance, Decision, Recusal, Vote, VoteResult
 
-# How far along the route a status is (the order of domain.md part A).
-STAGE = {
-    "submitted": 0, "branch_review": 1, "organization_review": 1, "revise": 1, "expert_review": 2,
-    "risk_assessment": 3, "communicate": 4, "agenda_review": 5, "awaiting_meeting": 6, "voting": 7,
-    "minutes": 8, "rejected": 8, "implementing": 9, "closed": 10,
-}
 PASSED, REJECTED, DEFERRED = VoteResult.Outcome.PASSED, VoteResult.Outcome.REJECTED, VoteResult.Outcome.DEFERRED
 
 
@@ -35,15 +30,11 @@ def _last(opinions, step):
     return found[-1] if found else None
 
 
-def _reached(decision, stage: int) -> bool:
-    return STAGE.get(decision.status, 0) >= stage
-
-
 def check_pre_review(decision, opinions) -> Check:
     cadre = decision.is_cadre_appointment()
     step = "organization_review" if cadre else "branch_review"
     label = "组织考察及党风廉政意见" if cadre else "党支部前置研究"
-    if not _reached(decision, 2):
+    if not decision.has_reached(Decision.Status.EXPERT_REVIEW):
         return Check("pre_review", label, None, "尚未完成该步骤")
     opinion = _last(opinions, step)
     if opinion is None:
@@ -60,7 +51,7 @@ def check_expert_review(decision, opinions, threshold) -> Check:
     required = decision.expert_required or decision.compute_expert_required(threshold)
     if not required:
         return Check("expert_review", label, None, "本议题无需专家论证")
-    if not _reached(decision, 3):
+    if not decision.has_reached(Decision.Status.RISK_ASSESSMENT):
         return Check("expert_review", label, None, "尚未到风险评估环节")
     experts = [o for o in opinions if o.step == "expert_review"]
     if not experts:
@@ -70,7 +61,7 @@ def check_expert_review(decision, opinions, threshold) -> Check:
 
 def check_risk(decision, opinions) -> Check:
     label = "风险评估（含意识形态风险）"
-    if not _reached(decision, 4):
+    if not decision.has_reached(Decision.Status.COMMUNICATE):
         return Check("risk", label, None, "尚未到该环节")
     opinion = _last(opinions, "risk_assessment")
     if opinion is None or not opinion.level:
@@ -80,7 +71,7 @@ def check_risk(decision, opinions) -> Check:
 
 def check_communication(decision, opinions) -> Check:
     label = "书记院长会前沟通"
-    if not _reached(decision, 5):
+    if not decision.has_reached(Decision.Status.AGENDA_REVIEW):
         return Check("communicate", label, None, "尚未到该环节")
     opinion = _last(opinions, "communicate")
     if opinion is None:
@@ -122,8 +113,7 @@ def check_quorum(decision, meeting, result, attendance) -> Check:
         return Check("quorum", label, None, "尚未表决")
     present = sum(1 for a in attendance if a.present) if attendance else result.present
     members = result.members
-    num, den = decision.quorum_ratio()
-    ok = present * den >= members * num if (num, den) == (2, 3) else present * den > members * num
+    ok = has_quorum(eligible=present, members=members, cadre=decision.is_cadre_appointment())
     detail = f"应到 {members} 人，实到 {present} 人"
     if attendance and present != result.present:
         return Check("quorum", label, False, f"{detail}；与表决结果记载的实到人数 {result.present} 不符")
@@ -165,8 +155,8 @@ def check_majority(votes, result) -> Check:
     label = "同意票超过应到会委员半数方为通过"
     if result is None or result.outcome == DEFERRED:
         return Check("majority", label, None, "暂缓表决" if result else "尚未表决")
-    agree = sum(1 for v in votes if v.vote == Vote.Choice.AGREE)
-    should_pass = agree * 2 > result.members
+    counted = tally([v.vote for v in votes], members=result.members)
+    agree, should_pass = counted.agree, counted.passed
     detail = f"同意 {agree} 票 / 应到 {result.members} 人，结果：{result.get_outcome_display()}"
     if agree != result.agree:
         return Check("majority", label, False, f"{detail}；计票记录为同意 {result.agree} 票，与表决票不符")

@@ -9,15 +9,6 @@ from workflows.models import add_years
 
 from .models import Election, min_candidates
 
-STAGE = {
-    "request": 0, "request_approval": 1, "nominate": 2, "candidate_review": 3, "election_plan": 4,
-    "plan_approval": 5, "election_meeting": 6, "officer_election": 7, "result_approval": 8, "finished": 9,
-}
-
-
-def _reached(election, stage: int) -> bool:
-    return STAGE.get(election.status, 0) >= stage
-
 
 def _first_record_date(queryset):
     """When the first of these records was written (from their history)."""
@@ -38,7 +29,7 @@ def check_request_approved(election, reviews) -> Check:
     if candidates_at:
         nominations.append(candidates_at)
     first_nomination = min(nominations, default=None)
-    if first_nomination is None and not _reached(election, 2):
+    if first_nomination is None and not election.has_reached(Election.Status.NOMINATE):
         return Check("request_approved", label, None, "尚未批复")
     if not approvals:
         return Check("request_approved", label, False, "没有批复记录却已进入民主推荐")
@@ -52,7 +43,7 @@ def check_surplus(election) -> Check:
     seats = election.seats_reduced_from or election.seats
     needed = min_candidates(seats)
     label = "差额选举：正式候选人数不少于应选人数的 120%"
-    if not _reached(election, 5):
+    if not election.has_reached(Election.Status.PLAN_APPROVAL):
         return Check("surplus", label, None, "选举方案尚未上报")
     finals = election.final_candidates().count()
     return Check("surplus", label, finals >= needed, f"应选 {seats} 名，正式候选人 {finals} 名（至少 {needed} 名）")
@@ -62,8 +53,8 @@ def check_officials(election) -> Check:
     label = "监票人、计票人不是候选人"
     officials = {o.user_id for o in election.officials.filter(active=True)}
     if not officials:
-        return Check("officials", label, None if not _reached(election, 6) else False,
-                     "尚未确定监票人、计票人" if not _reached(election, 6) else "没有监票人、计票人记录")
+        return Check("officials", label, None if not election.has_reached(Election.Status.ELECTION_MEETING) else False,
+                     "尚未确定监票人、计票人" if not election.has_reached(Election.Status.ELECTION_MEETING) else "没有监票人、计票人记录")
     candidates = set(election.final_candidates().values_list("user_id", flat=True))
     clash = officials & candidates
     return Check("officials", label, not clash, f"{len(clash)} 人同时为候选人" if clash else "符合")

@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from workflows.audit import audited_history
+from workflows.route import RouteStatusMixin
 
 # A committee has 3-5 seats as a rule, never more than 7; a branch with fewer than
 # MIN_MEMBERS_FOR_COMMITTEE full members elects only a secretary (and maybe a deputy).
@@ -48,7 +49,7 @@ def min_candidates(seats: int) -> int:
     return math.ceil(round(seats * CANDIDATE_SURPLUS, 6))
 
 
-class Election(models.Model):
+class Election(RouteStatusMixin, models.Model):
     """One 换届选举 of a unit, replacing its current term."""
 
     class Status(models.TextChoices):
@@ -65,6 +66,12 @@ class Election(models.Model):
         CANCELLED = "cancelled", _("已退回/取消")
 
     CLOSED_STATUSES = (Status.FINISHED, Status.CANCELLED)
+    # The statuses along the route, as the flow's nodes set them (compliance asks `has_reached`).
+    ROUTE = (
+        (Status.REQUEST,), (Status.REQUEST_APPROVAL,), (Status.NOMINATE,), (Status.CANDIDATE_REVIEW,),
+        (Status.ELECTION_PLAN,), (Status.PLAN_APPROVAL,), (Status.ELECTION_MEETING,), (Status.OFFICER_ELECTION,),
+        (Status.RESULT_APPROVAL,), (Status.FINISHED,),
+    )
 
     unit = models.ForeignKey(
         "workflows.Unit", verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="elections"
