@@ -9,27 +9,16 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from viewflow.urls import Application
 
-from workflows.audit.trail import readable_entries
-from workflows.exceptions import Conflict
+from workflows.exceptions import Conflict, errors_to_form
 from workflows.org.permissions import require_perm
 from workflows.tasks import process_for
-from workflows.tasks.diagram import process_diagram_svg
-from workflows.views import process_timeline
+from workflows.views import process_page_context
 
 from . import api as decisions_api
 from . import selectors, services
 from .forms import DecisionForm, MeetingForm, WithdrawForm
 from .models import Decision, Meeting
 from .serializers import decision_data
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class DecisionListView(LoginRequiredMixin, ListView):
@@ -70,7 +59,7 @@ class DecisionCreateView(LoginRequiredMixin, FormView):
         try:
             decision = services.decision_submit(user=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(self.request, f"已申报议题：{decision.title}")
         return HttpResponseRedirect(reverse("decisions:detail", args=[decision.pk]))
@@ -87,12 +76,9 @@ class DecisionDetailView(LoginRequiredMixin, TemplateView):
         decision = selectors.get_visible_decision(self.request.user, kwargs["pk"])
         process = process_for(decision)
         context.update(selectors.decision_materials(decision))
+        context.update(process_page_context(process, selectors.decision_history(decision)))
         context.update(
             data=decision_data(decision),
-            process=process,
-            diagram=process_diagram_svg(process) if process else "",
-            timeline=process_timeline(process) if process else [],
-            history=readable_entries(selectors.decision_history(decision)),
             may_withdraw=(decision.status in Decision.WITHDRAWABLE
                           and self.request.user.has_perm("decisions.withdraw", decision)),
             withdraw_form=WithdrawForm(),
@@ -159,7 +145,7 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
         try:
             meeting = services.meeting_schedule(user=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(self.request, f"已发出会议通知：{meeting.title}")
         return HttpResponseRedirect(reverse("decisions:meeting", args=[meeting.pk]))
@@ -176,12 +162,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
         meeting = selectors.get_visible_meeting(self.request.user, kwargs["pk"])
         process = process_for(meeting)
         context.update(selectors.meeting_materials(meeting))
-        context.update(
-            process=process,
-            diagram=process_diagram_svg(process) if process else "",
-            timeline=process_timeline(process) if process else [],
-            history=readable_entries(selectors.meeting_history(meeting)),
-        )
+        context.update(process_page_context(process, selectors.meeting_history(meeting)))
         return context
 
 

@@ -10,13 +10,11 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 from viewflow.urls import Application
 
-from workflows.audit.trail import readable_entries
-from workflows.exceptions import Conflict
+from workflows.exceptions import Conflict, errors_to_form
 from workflows.models import Unit
 from workflows.org.permissions import require_perm
 from workflows.tasks import may_act_on, open_tasks, process_for
-from workflows.tasks.diagram import process_diagram_svg
-from workflows.views import process_timeline
+from workflows.views import process_page_context
 
 from . import services
 from .forms import ElectionRequestForm, RecommendationForm
@@ -29,14 +27,6 @@ from .selectors import (
     term_overview,
     visible_elections,
 )
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 class ElectionListView(LoginRequiredMixin, ListView):
@@ -92,7 +82,7 @@ class ElectionRequestView(LoginRequiredMixin, TemplateView):
             try:
                 election = services.election_request(user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                errors_to_form(form, error)
             except Conflict as conflict:
                 form.add_error(None, conflict.message)
             else:
@@ -111,14 +101,12 @@ class ElectionDetailView(LoginRequiredMixin, TemplateView):
         process = process_for(election)
         context.update(election_materials(
             election, with_counts=user.has_perm("elections.review") or user.has_perm("elections.lead", election)))
+        context.update(process_page_context(process, election_history(election, with_ids=True)))
         context.update(
             my_tasks=[t for t in open_tasks(process).filter(flow_task_type="HUMAN").order_by("pk")
                       if may_act_on(user, t)],
             may_recommend=election.status == Election.Status.NOMINATE and user.has_perm("elections.recommend", election),
             my_recommendation=my_recommendation(election, user),
-            timeline=process_timeline(process) if process else [],
-            diagram=process_diagram_svg(process) if process else "",
-            history=readable_entries(election_history(election, with_ids=True)),
         )
         return context
 
@@ -153,7 +141,7 @@ class RecommendationView(LoginRequiredMixin, TemplateView):
                 services.recommendation_submit(election=self.election, user=request.user,
                                                nominees=form.cleaned_data["nominees"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                errors_to_form(form, error)
             except Conflict as conflict:
                 form.add_error(None, conflict.message)
             else:

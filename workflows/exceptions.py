@@ -15,3 +15,12 @@ class FormInvalid(Exception):
     def __init__(self, form):
         super().__init__("invalid form")
         self.form = form
+
+
+def errors_to_form(form, error) -> None:
+    """Put a service's ValidationError on the form: each message next to its field, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -14,7 +14,7 @@ from viewflow.urls import Application
 from viewflow.workflow.models import Task
 
 from . import tasks as task_service
-from .exceptions import Conflict, FormInvalid
+from .exceptions import Conflict, FormInvalid, errors_to_form
 from .models import Unit, User
 from .org import terms as org_services
 from .org.forms import TermPostponeForm
@@ -112,8 +112,7 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
         except ValidationError as error:
             form = self.step.form_class(data=_form_data(request), task=self.task, user=request.user)
             form.is_valid()
-            for message in error.messages:
-                form.add_error(None, message)
+            errors_to_form(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, f"已办理：{task_service.task_title(self.task)}")
         return HttpResponseRedirect(reverse("workbench:inbox"))
@@ -139,6 +138,18 @@ class TaskClaimView(LoginRequiredMixin, View):
             messages.error(request, conflict.message)
             return HttpResponseRedirect(reverse("workbench:inbox"))
         return HttpResponseRedirect(reverse("workbench:task", args=[task.pk]))
+
+
+def process_page_context(process, history) -> dict:
+    """What every subject page shows of its process: timeline, diagram and readable history."""
+    from .audit.trail import readable_entries
+
+    return {
+        "process": process,
+        "timeline": process_timeline(process) if process else [],
+        "diagram": process_diagram_svg(process) if process else "",
+        "history": readable_entries(history),
+    }
 
 
 def process_timeline(process):
@@ -244,8 +255,7 @@ class TermPostponeView(LoginRequiredMixin, View):
             try:
                 org_services.term_postpone(term=term, user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, messages_ in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages_)
+                errors_to_form(form, error)
         if not form.is_valid():
             view = UnitDetailView()
             view.setup(request, code=code)
