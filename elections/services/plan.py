@@ -75,7 +75,7 @@ def election_plan_submit(*, election: Election, user: User, candidates: list[str
 def election_plan_review(*, election: Election, user: User, approve: bool, comment: str) -> Election:
     """三下: organization staff approve the plan, or return it to the secretary."""
     record_review(election=election, user=user, step="plan_approval", status=S.PLAN_APPROVAL,
-                   approve=approve, comment=comment)
+                  approve=approve, comment=comment)
     notify_election(recipients=secretaries(election.unit), election=election,
                     message="选举方案已批复，请按期召开党员大会。" if approve else f"选举方案被退回：{comment}")
     return election

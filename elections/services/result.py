@@ -44,7 +44,7 @@ def election_officer_elect(*, election: Election, user: User, secretary: str, de
 def election_result_review(*, election: Election, user: User, approve: bool, comment: str) -> Election:
     """报批: approval starts the new term and moves the committee; a return re-opens officer_election."""
     record_review(election=election, user=user, step="result_approval", status=S.RESULT_APPROVAL,
-                   approve=approve, comment=comment)
+                  approve=approve, comment=comment)
     if not approve:
         notify_election(recipients=secretaries(election.unit), election=election, message=f"选举结果报批被退回：{comment}")
         return election
