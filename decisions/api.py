@@ -13,9 +13,10 @@ from workflows.exceptions import Conflict, FormInvalid
 from workflows.org.permissions import require_perm
 
 from . import selectors, services
-from .forms import DecisionForm, MeetingForm, WithdrawForm
-from .minutes_docx import minutes_docx_bytes
+from .forms import DecisionForm, LeaveRequestForm, MeetingForm, WithdrawForm
+from .minutes_docx import minutes_content_disposition, minutes_docx_bytes
 from .serializers import decision_data, meeting_data
+from .services.meeting import meeting_leave_request
 
 
 class DecisionListView(GenericAPIView):
@@ -113,6 +114,19 @@ class MeetingHistoryView(APIView):
         return Response(selectors.meeting_history(selectors.get_visible_meeting(request.user, pk)))
 
 
+class MeetingLeaveView(APIView):
+    """POST {"reason"}: a committee member asks for leave (请假) before the meeting."""
+
+    @extend_schema(request=dict, responses={201: dict})
+    def post(self, request, pk):
+        meeting = selectors.get_visible_meeting(request.user, pk)
+        form = LeaveRequestForm(data=request.data)
+        if not form.is_valid():
+            raise FormInvalid(form)
+        meeting_leave_request(meeting=meeting, user=request.user, reason=form.cleaned_data["reason"])
+        return Response(meeting_data(meeting), status=status.HTTP_201_CREATED)
+
+
 def minutes_response(meeting) -> HttpResponse:
     minutes = getattr(meeting, "minutes", None)
     if minutes is None or not minutes.frozen:
@@ -121,7 +135,7 @@ def minutes_response(meeting) -> HttpResponse:
         minutes_docx_bytes(meeting),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.docx"'
+    response["Content-Disposition"] = minutes_content_disposition(meeting)
     return response
 
 

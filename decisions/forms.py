@@ -156,10 +156,68 @@ class ImplementForm(StepForm):
 
 
 class AttendanceForm(StepForm):
-    present = UsernameListField(label="出席委员（用户名，逗号分隔）", required=True,
-                                error_messages={"required": "请登记出席委员。"})
-    absent = JSONDictField(label="缺席委员及理由（JSON，如 {\"weiyuan1\": \"出差\"}）", required=False)
-    recusals = JSONDictField(label="回避（JSON，如 {\"议题编号\": {\"用户名\": \"理由\"}}）", required=False)
+    """出席登记. The page shows each committee member with 出席/缺席 toggles and an absence reason,
+    and per agenda item a member picker for 回避; the API sends `present`, `absent`, `recusals`.
+    Both give the service the same three values.
+    """
+
+    API_FIELDS = ("present", "absent", "recusals")
+
+    present = UsernameListField(label="出席委员", required=True, error_messages={"required": "请登记出席委员。"})
+    absent = JSONDictField(label="缺席委员及理由", required=False)
+    recusals = JSONDictField(label="回避", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.api_payload = self.is_bound and any(name in self.data for name in self.API_FIELDS)
+        if self.api_payload:
+            return
+        from .selectors import committee_members
+
+        for name in self.API_FIELDS:
+            del self.fields[name]
+        meeting = self.task.process.artifact if self.task is not None else None
+        self.meeting = meeting
+        self.members = list(committee_members())
+        self.opens_at = meeting.scheduled_at if meeting and timezone.now() < meeting.scheduled_at else None
+        leave = {}
+        if meeting is not None:
+            from .models.meeting import LeaveRequest
+
+            leave = {lr.member_id: lr.reason for lr in LeaveRequest.objects.filter(meeting=meeting)}
+        for member in self.members:
+            self.fields[f"att_{member.pk}"] = AttendanceChoiceField(
+                label=member.name or member.username, initial=("absent", leave[member.pk]) if member.pk in leave
+                else ("present", ""), help_text="已请假，理由已填入" if member.pk in leave else "",
+                disabled=self.opens_at is not None)
+        for item in meeting.agenda_items() if meeting is not None else []:
+            self.fields[f"rec_{item.decision_id}"] = RecusalField(
+                members=self.members, label=f"回避：{item.decision.title}", disabled=self.opens_at is not None,
+                help_text="勾选须回避本议题的委员并写明理由；不勾选即无人回避。")
+
+    def clean(self):
+        data = super().clean()
+        if self.api_payload:
+            return data
+        if self.opens_at is not None:
+            raise forms.ValidationError(
+                f"会议于{timezone.localtime(self.opens_at):%Y-%m-%d %H:%M}开始，届时方可登记出席。")
+        if self.errors:
+            return data
+        by_pk = {m.pk: m for m in self.members}
+        present, absent, recusals = [], {}, {}
+        for member in self.members:
+            choice, reason = data[f"att_{member.pk}"]
+            if choice == "present":
+                present.append(member.username)
+            else:
+                absent[member.username] = reason
+        if not present:
+            raise forms.ValidationError("请至少登记一名出席委员。")
+        for name, value in data.items():
+            if name.startswith("rec_") and value:
+                recusals[name[4:]] = {by_pk[pk].username: reason for pk, reason in value.items()}
+        return {"present": present, "absent": absent, "recusals": recusals}
 
 
 class MinutesDraftForm(StepForm):
@@ -198,8 +256,12 @@ class AgendaField(forms.Field):
 
 
 class MeetingForm(forms.Form):
+    """召集党委会, or 改期/调整议程 of a meeting not yet held (`meeting=`)."""
+
     title = forms.CharField(label="会议名称", max_length=200, error_messages={"required": "请填写会议名称。"})
-    scheduled_at = forms.DateTimeField(label="会议时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    scheduled_at = forms.DateTimeField(label="会议时间",
+                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                  format="%Y-%m-%dT%H:%M"),
                                        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
                                                       "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"],
                                        error_messages={"required": "请填写会议时间。", "invalid": "会议时间格式不正确。"})
@@ -209,14 +271,150 @@ class MeetingForm(forms.Form):
     urgent = forms.BooleanField(label="紧急会议", required=False)
     urgent_reason = forms.CharField(label="紧急理由", required=False, max_length=300)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
-        waiting = Decision.objects.filter(status=Decision.Status.AWAITING_MEETING).order_by("pk")
-        self.fields["agenda"].widget.choices = [(d.pk, f"#{d.pk} {d.title}（{d.get_category_display()}）")
-                                                for d in waiting]
+        from workflows.models import HospitalSettings
+
+        from .models import AgendaItem
+
+        self.meeting = meeting
+        notice_days = HospitalSettings.current().meeting_notice_days
+        self.fields["scheduled_at"].help_text = f"会议通知须至少提前{notice_days}天发出；紧急会议除外，须说明紧急理由。"
+        self.fields["urgent_reason"].help_text = "仅紧急会议填写。"
+        taken = AgendaItem.objects.filter(outcome__in=AgendaItem.OPEN_OUTCOMES)
+        if meeting is not None:
+            taken = taken.exclude(meeting=meeting)
+        waiting = (Decision.objects.filter(status=Decision.Status.AWAITING_MEETING)
+                   .exclude(pk__in=taken.values("decision_id")).select_related("department_unit").order_by("pk"))
+        self.fields["agenda"].widget.choices = [
+            (d.pk, f"{d.title}（{d.get_category_display()} · {d.department_unit.department or d.department_unit.name}）")
+            for d in waiting
+        ]
+        if not waiting:
+            self.fields["agenda"].help_text = "目前没有待上会的议题。"
+        if meeting is not None and not self.is_bound:
+            self.initial.update(
+                title=meeting.title, scheduled_at=timezone.localtime(meeting.scheduled_at), place=meeting.place,
+                agenda=[item.decision_id for item in meeting.agenda_items()], urgent=meeting.urgent,
+                urgent_reason=meeting.urgent_reason)
 
     def clean_scheduled_at(self):
         value = self.cleaned_data["scheduled_at"]
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
         return value
+
+    def clean(self):
+        """Report the notice-period and agenda problems with the other errors, all at once."""
+        from .services.meeting import meeting_schedule_errors
+
+        data = super().clean()
+        if data.get("scheduled_at") is None or "agenda" in self.errors:
+            return data
+        problems = meeting_schedule_errors(scheduled_at=data["scheduled_at"], urgent=data.get("urgent", False),
+                                           urgent_reason=data.get("urgent_reason", ""), agenda=data.get("agenda"),
+                                           meeting=self.meeting)
+        for field, messages in problems.items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, messages)
+        return data
+
+
+# --- attendance widgets and 请假 ----------------------------------------------------------------
+
+
+class AttendanceToggle(forms.Widget):
+    """One member: 出席/缺席 as two large toggles, and the reason of an absence."""
+
+    def value_from_datadict(self, data, files, name):
+        return (data.get(name), data.get(f"{name}_reason", ""))
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+    def id_for_label(self, id_):
+        return f"{id_}_present" if id_ else id_
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        choice, reason = value if isinstance(value, (list, tuple)) else (value, "")
+        id_ = (attrs or {}).get("id") or f"id_{name}"
+        disabled = " disabled" if (attrs or {}).get("disabled") or self.attrs.get("disabled") else ""
+        options = "".join(
+            format_html('<label class="hp-att__opt hp-att__opt--{v}"><input type="radio" name="{n}" id="{i}_{v}" '
+                        'value="{v}"{c}{d}><span>{t}</span></label>', v=v, n=name, i=id_, t=t, d=disabled,
+                        c=" checked" if choice == v else "")
+            for v, t in (("present", "出席"), ("absent", "缺席")))
+        return format_html(
+            '<div class="hp-att" id="{i}"><span class="hp-att__toggle" role="radiogroup">{o}</span>'
+            '<input type="text" class="hp-att__reason" name="{n}_reason" id="{i}_reason" value="{r}" maxlength="300" '
+            'placeholder="缺席理由（如出差、病假）" aria-label="缺席理由"{d}></div>',
+            i=id_, o=format_html(options), n=name, r=reason or "", d=disabled)
+
+
+class AttendanceChoiceField(forms.Field):
+    widget = AttendanceToggle
+
+    def to_python(self, value):
+        choice, reason = value if isinstance(value, (list, tuple)) else (value, "")
+        if choice not in ("present", "absent"):
+            raise forms.ValidationError("请选择出席或缺席。", code="invalid")
+        reason = str(reason or "").strip()
+        if choice == "absent" and not reason:
+            raise forms.ValidationError("请填写缺席理由。", code="reason")
+        return (choice, reason[:300] if choice == "absent" else "")
+
+
+class RecusalPicker(forms.Widget):
+    """One agenda item: tick the members who recuse themselves, each with a reason."""
+
+    def __init__(self, members=(), attrs=None):
+        super().__init__(attrs)
+        self.members = list(members)
+
+    def value_from_datadict(self, data, files, name):
+        return {m.pk: data.get(f"{name}_{m.pk}_reason", "") for m in self.members if data.get(f"{name}_{m.pk}")}
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+    def id_for_label(self, id_):
+        return ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html, format_html_join
+
+        value = value if isinstance(value, dict) else {}
+        id_ = (attrs or {}).get("id") or f"id_{name}"
+        disabled = " disabled" if (attrs or {}).get("disabled") or self.attrs.get("disabled") else ""
+        rows = format_html_join("", (
+            '<div class="hp-rec__row"><label class="hp-rec__pick"><input type="checkbox" name="{0}_{1}" '
+            'id="{2}_{1}" value="1"{3}{4}><span>{5}</span></label><input type="text" class="hp-rec__reason" '
+            'name="{0}_{1}_reason" id="{2}_{1}_reason" value="{6}" maxlength="300" placeholder="回避理由" '
+            'aria-label="{5}的回避理由"{4}></div>'), (
+            (name, m.pk, id_, " checked" if m.pk in value else "", disabled, m.name or m.username, value.get(m.pk, ""))
+            for m in self.members))
+        return format_html('<div class="hp-rec" id="{}">{}</div>', id_, rows)
+
+
+class RecusalField(forms.Field):
+    def __init__(self, *, members, **kwargs):
+        self.members = {m.pk: m for m in members}
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", {})
+        super().__init__(widget=RecusalPicker(members=members), **kwargs)
+
+    def to_python(self, value):
+        value = value if isinstance(value, dict) else {}
+        cleaned = {pk: str(reason or "").strip()[:300] for pk, reason in value.items() if pk in self.members}
+        missing = [self.members[pk].name or self.members[pk].username for pk, reason in cleaned.items() if not reason]
+        if missing:
+            raise forms.ValidationError(f"请填写回避理由：{'、'.join(missing)}", code="reason")
+        return cleaned
+
+
+class LeaveRequestForm(forms.Form):
+    reason = forms.CharField(label="请假理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写请假理由。",
+                                             "max_length": "请假理由不超过300字。"})

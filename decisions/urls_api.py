@@ -11,6 +11,7 @@ urlpatterns = [
     path("decisions/<int:pk>/history/", api.DecisionHistoryView.as_view(), name="api-decision-history"),
     path("meetings/", api.MeetingListView.as_view(), name="api-meetings"),
     path("meetings/<int:pk>/", api.MeetingDetailView.as_view(), name="api-meeting"),
+    path("meetings/<int:pk>/leave/", api.MeetingLeaveView.as_view(), name="api-meeting-leave"),
     path("meetings/<int:pk>/history/", api.MeetingHistoryView.as_view(), name="api-meeting-history"),
     path("meetings/<int:pk>/minutes.docx", api.MeetingMinutesDocxView.as_view(), name="api-meeting-minutes-docx"),
     path("meetings/<int:pk>/minutes/corrections/", api.MinutesCorrectionView.as_view(),

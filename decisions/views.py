@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from viewflow.urls import Application
@@ -16,9 +17,12 @@ from workflows.views import process_page_context
 
 from . import api as decisions_api
 from . import selectors, services
-from .forms import DecisionForm, MeetingForm, WithdrawForm
+from .forms import DecisionForm, LeaveRequestForm, MeetingForm, WithdrawForm
+from .minutes_docx import minutes_content
 from .models import Decision, Meeting
+from .models.meeting import LeaveRequest
 from .serializers import decision_data
+from .services.meeting import may_change, meeting_leave_request, meeting_reschedule
 
 
 class DecisionListView(LoginRequiredMixin, ListView):
@@ -159,11 +163,96 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        meeting = selectors.get_visible_meeting(self.request.user, kwargs["pk"])
+        user = self.request.user
+        meeting = selectors.get_visible_meeting(user, kwargs["pk"])
         process = process_for(meeting)
         context.update(selectors.meeting_materials(meeting))
         context.update(process_page_context(process, selectors.meeting_history(meeting)))
+        open_for_changes = may_change(meeting)
+        context.update(
+            current_steps=_current_steps(process),
+            may_reschedule=open_for_changes and user.has_perm("decisions.schedule_meeting"),
+            may_request_leave=open_for_changes and selectors.committee_members().filter(pk=user.pk).exists(),
+            my_leave=LeaveRequest.objects.filter(meeting=meeting, member=user).first(),
+            leave_requests=meeting.leave_requests.select_related("member"),
+        )
         return context
+
+
+class MeetingRescheduleView(LoginRequiredMixin, FormView):
+    """改期/调整议程 of a meeting not yet held; every member is notified again."""
+
+    template_name = "decisions/meeting_reschedule.html"
+    form_class = MeetingForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.meeting = selectors.get_visible_meeting(request.user, kwargs["pk"])
+            require_perm(request.user, "decisions.schedule_meeting")
+            if not may_change(self.meeting):
+                messages.error(request, "会议已开始或已结束，不能再改期或调整议程。")
+                return HttpResponseRedirect(reverse("decisions:meeting", args=[self.meeting.pk]))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "meeting": self.meeting}
+
+    def form_valid(self, form):
+        try:
+            meeting = meeting_reschedule(meeting=self.meeting, user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        except Conflict as conflict:
+            messages.error(self.request, conflict.message)
+            return HttpResponseRedirect(reverse("decisions:meeting", args=[self.meeting.pk]))
+        messages.success(self.request, f"已更新会议并重新通知全体委员：{meeting.title}")
+        return HttpResponseRedirect(reverse("decisions:meeting", args=[meeting.pk]))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MeetingLeaveView(LoginRequiredMixin, FormView):
+    """A committee member's 请假 in answer to the notice."""
+
+    template_name = "decisions/meeting_leave.html"
+    form_class = LeaveRequestForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.meeting = selectors.get_visible_meeting(request.user, kwargs["pk"])
+            if not selectors.committee_members().filter(pk=request.user.pk).exists():
+                raise PermissionDenied("只有党委委员可以请假。")
+            if not may_change(self.meeting):
+                messages.error(request, "会议已开始，不能再请假；如有需要请联系党委办公室登记。")
+                return HttpResponseRedirect(reverse("decisions:meeting", args=[self.meeting.pk]))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        leave = LeaveRequest.objects.filter(meeting=self.meeting, member=self.request.user).first()
+        return {"reason": leave.reason} if leave else {}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "meeting": self.meeting}
+
+    def form_valid(self, form):
+        try:
+            meeting_leave_request(meeting=self.meeting, user=self.request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            errors_to_form(form, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        except Conflict as conflict:
+            messages.error(self.request, conflict.message)
+            return HttpResponseRedirect(reverse("decisions:meeting", args=[self.meeting.pk]))
+        messages.success(self.request, "已提交请假，党委办公室登记出席时将记为缺席。")
+        return HttpResponseRedirect(reverse("decisions:meeting", args=[self.meeting.pk]))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class MeetingMinutesDocxView(LoginRequiredMixin, View):
@@ -196,7 +285,22 @@ class DecisionsApp(Application):
     meetings_path = path("meetings/", MeetingListView.as_view(), name="meetings")
     meeting_new_path = path("meetings/new/", MeetingCreateView.as_view(), name="meeting_new")
     meeting_path = path("meetings/<int:pk>/", MeetingDetailView.as_view(), name="meeting")
+    meeting_reschedule_path = path("meetings/<int:pk>/reschedule/", MeetingRescheduleView.as_view(),
+                                   name="meeting_reschedule")
+    meeting_leave_path = path("meetings/<int:pk>/leave/", MeetingLeaveView.as_view(), name="meeting_leave")
     minutes_docx_path = path("meetings/<int:pk>/minutes.docx", MeetingMinutesDocxView.as_view(), name="minutes_docx")
+
+
+def _current_steps(process) -> list[str]:
+    """Titles of the steps the meeting is at now (会议纪要起草, ...)."""
+    from workflows.tasks.processes import open_tasks
+
+    titles = []
+    for task in open_tasks(process).order_by("pk") if process is not None else []:
+        title = str(task.flow_task.task_title or "") if task.flow_task is not None else ""
+        if title and title not in titles:
+            titles.append(title)
+    return titles
 
 
 # --- the subject part of the generic task page (registered in apps.py) ----------------------
@@ -209,4 +313,13 @@ def decision_task_page(*, task, user) -> dict:
 
 def meeting_task_page(*, task, user) -> dict:
     meeting = Meeting.objects.get(pk=task.process.artifact_object_id)
-    return {"subject_template": "decisions/_meeting_subject.html", **selectors.meeting_materials(meeting)}
+    context = {"subject_template": "decisions/_meeting_subject.html", **selectors.meeting_materials(meeting)}
+    step = task.flow_task.name if task.flow_task else ""
+    context["current_steps"] = _current_steps(task.process)
+    if step == "attendance" and timezone.now() < meeting.scheduled_at:
+        context["attendance_opens_at"] = meeting.scheduled_at
+    if step == "attendance":
+        context["leave_requests"] = meeting.leave_requests.select_related("member")
+    if step == "minutes_approve" and context["minutes"] is not None:
+        context["minutes_preview"] = minutes_content(meeting)
+    return context

@@ -105,6 +105,27 @@ class Attendance(models.Model):
         return f"{self.member} {'出席' if self.present else '缺席'}"
 
 
+class LeaveRequest(models.Model):
+    """A member's 请假 in answer to a meeting notice; pre-fills the attendance form as absent."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.CASCADE,
+                                related_name="leave_requests")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("委员"), on_delete=models.PROTECT,
+                               related_name="+")
+    reason = models.CharField(_("请假理由"), max_length=300)
+    created = models.DateTimeField(_("时间"), auto_now_add=True)
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("请假")
+        verbose_name_plural = _("请假")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="leave_request_once")]
+
+    def __str__(self):
+        return f"{self.member} 请假"
+
+
 class Recusal(models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="recusals")
     decision = models.ForeignKey(Decision, verbose_name=_("议题"), on_delete=models.PROTECT, related_name="recusals")

@@ -1,10 +1,10 @@
-"""党委会: the notice with its agenda, and attendance, which opens the vote on each item."""
+"""党委会: the notice with its agenda (and changes to it), 请假, and attendance, which opens the vote on each item."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,32 +20,64 @@ from workflows.tasks import process_resume, process_start
 from .. import selectors
 from ..counting import has_quorum, quorum_shortfall_note
 from ..models import AgendaItem, Attendance, Decision, Meeting, Recusal
+from ..models.meeting import LeaveRequest
 
 
-def _check_schedule(*, scheduled_at, urgent, urgent_reason, now) -> None:
+def _schedule_errors(*, scheduled_at, urgent, urgent_reason, now) -> dict:
+    errors = {}
     notice_days = HospitalSettings.current().meeting_notice_days
     if scheduled_at <= now:
-        raise ValidationError({"scheduled_at": ["会议时间须晚于当前时间。"]})
+        errors["scheduled_at"] = ["会议时间须晚于当前时间。"]
+    elif not urgent and scheduled_at - now < timedelta(days=notice_days):
+        errors["scheduled_at"] = [f"会议通知须至少提前{notice_days}天发出；确需紧急召开请选择紧急会议并说明理由。"]
     if urgent and not (urgent_reason or "").strip():
-        raise ValidationError({"urgent_reason": ["紧急会议须说明紧急理由。"]})
-    if not urgent and scheduled_at - now < timedelta(days=notice_days):
-        raise ValidationError({"scheduled_at": [
-            f"会议通知须至少提前{notice_days}天发出；确需紧急召开请选择紧急会议并说明理由。"]})
+        errors["urgent_reason"] = ["紧急会议须说明紧急理由。"]
+    return errors
 
 
-def _agenda_decisions(ids: list[int]) -> dict[int, Decision]:
+def _agenda_errors(ids: list[int], *, meeting: Meeting | None = None,
+                   lock: bool = True) -> tuple[list[str], dict[int, Decision]]:
+    """Problems with the chosen items (each must await a meeting and be on no other open agenda)."""
     if not ids:
-        raise ValidationError({"agenda": ["请至少选择一个议题。"]})
-    decisions = {d.pk: d for d in Decision.objects.select_for_update().filter(pk__in=ids)}
+        return ["请至少选择一个议题。"], {}
+    qs = Decision.objects.select_for_update() if lock else Decision.objects.all()
+    decisions = {d.pk: d for d in qs.filter(pk__in=ids)}
     problems = []
     for pk in ids:
         decision = decisions.get(pk)
-        if decision is None or decision.status != Decision.Status.AWAITING_MEETING:
-            problems.append(f"议题 {pk} 不处于待上会状态。")
-        elif AgendaItem.objects.filter(decision=decision, outcome__in=AgendaItem.OPEN_OUTCOMES).exists():
+        if decision is None:
+            problems.append("所选议题不存在，请重新选择。")
+            continue
+        elsewhere = AgendaItem.objects.filter(decision=decision, outcome__in=AgendaItem.OPEN_OUTCOMES)
+        if meeting is not None:
+            elsewhere = elsewhere.exclude(meeting=meeting)
+        if decision.status != Decision.Status.AWAITING_MEETING:
+            problems.append(f"议题“{decision.title}”不处于待上会状态（当前：{decision.get_status_display()}）。")
+        elif elsewhere.exists():
             problems.append(f"议题“{decision.title}”已列入另一次会议议程。")
+    return problems, decisions
+
+
+def meeting_schedule_errors(*, scheduled_at, urgent, urgent_reason, agenda, meeting: Meeting | None = None,
+                            now=None) -> dict:
+    """Every problem of a meeting notice at once ({field: [messages]}), read only, for forms."""
+    now = now or timezone.now()
+    errors = _schedule_errors(scheduled_at=scheduled_at, urgent=urgent, urgent_reason=urgent_reason, now=now)
+    problems, _ = _agenda_errors(list(dict.fromkeys(agenda or [])), meeting=meeting, lock=False)
     if problems:
-        raise ValidationError({"agenda": problems})
+        errors["agenda"] = problems
+    return errors
+
+
+def _check_notice(*, scheduled_at, urgent, urgent_reason, ids, now, meeting=None) -> dict[int, Decision]:
+    errors = _schedule_errors(scheduled_at=scheduled_at, urgent=urgent, urgent_reason=urgent_reason, now=now)
+    problems, decisions = _agenda_errors(ids, meeting=meeting)
+    if problems:
+        errors["agenda"] = problems
+    if not selectors.committee_members().exists():
+        errors["non_field_errors"] = ["党委委员名单为空，无法召开党委会。"]
+    if errors:
+        raise ValidationError(errors)
     return decisions
 
 
@@ -54,15 +86,14 @@ def meeting_schedule(*, user: User, title: str, scheduled_at, place: str, agenda
                      urgent: bool = False, urgent_reason: str = "", now=None) -> Meeting:
     """Schedule a 党委会 with its agenda and send the notice to every committee member.
 
-    `now` (default: the current time) lets the demo data record a meeting held in the past.
+    All problems (time, urgent reason, agenda) are reported together. `now` (default: the
+    current time) lets the demo data record a meeting held in the past.
     """
     require_perm(user, "decisions.schedule_meeting")
     now = now or timezone.now()
-    _check_schedule(scheduled_at=scheduled_at, urgent=urgent, urgent_reason=urgent_reason, now=now)
     ids = list(dict.fromkeys(agenda or []))
-    decisions = _agenda_decisions(ids)
-    if not selectors.committee_members().exists():
-        raise ValidationError({"non_field_errors": ["党委委员名单为空，无法召开党委会。"]})
+    decisions = _check_notice(scheduled_at=scheduled_at, urgent=urgent, urgent_reason=urgent_reason, ids=ids,
+                              now=now)
     with audit_context(actor=user, reason="会议通知" + ("（紧急会议）" if urgent else "")):
         number = Meeting.objects.filter(scheduled_at__year=scheduled_at.year).count() + 1
         meeting = record_save(Meeting(
@@ -77,6 +108,71 @@ def meeting_schedule(*, user: User, title: str, scheduled_at, place: str, agenda
                context={"meeting": meeting, "items": [decisions[pk] for pk in ids]},
                url=f"/decisions/meetings/{meeting.pk}/")
     return meeting
+
+
+def may_change(meeting: Meeting, now=None) -> bool:
+    """A meeting may be rescheduled, and members may ask for leave, until it begins."""
+    return meeting.status == Meeting.Status.SCHEDULED and (now or timezone.now()) < meeting.scheduled_at
+
+
+@transaction.atomic
+def meeting_reschedule(*, meeting: Meeting, user: User, title: str, scheduled_at, place: str, agenda: list[int],
+                       urgent: bool = False, urgent_reason: str = "") -> Meeting:
+    """Change the time, place or agenda of a meeting not yet held and notify every member again.
+
+    The notice period counts again from now (an urgent meeting needs its reason).
+    """
+    require_perm(user, "decisions.schedule_meeting")
+    now = timezone.now()
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not may_change(meeting, now):
+        raise Conflict("会议已开始或已结束，不能再改期或调整议程。")
+    ids = list(dict.fromkeys(agenda or []))
+    decisions = _check_notice(scheduled_at=scheduled_at, urgent=urgent, urgent_reason=urgent_reason, ids=ids,
+                              now=now, meeting=meeting)
+    before = {"scheduled_at": meeting.scheduled_at, "place": meeting.place}
+    with audit_context(actor=user, reason="会议改期/调整议程" + ("（紧急会议）" if urgent else "")):
+        if scheduled_at.year != meeting.scheduled_at.year:
+            meeting.number = Meeting.objects.filter(scheduled_at__year=scheduled_at.year).count() + 1
+        meeting.title, meeting.scheduled_at, meeting.place = title, scheduled_at, place
+        meeting.urgent = bool(urgent)
+        meeting.urgent_reason = (urgent_reason or "").strip() if urgent else ""
+        meeting.notified_at = now
+        record_save(meeting)
+        for item in meeting.items.exclude(decision_id__in=ids):
+            item.delete()
+        current = {item.decision_id: item for item in meeting.items.all()}
+        for order, pk in enumerate(ids, 1):
+            item = current.get(pk) or AgendaItem(meeting=meeting, decision=decisions[pk])
+            if item.pk is None or item.order != order:
+                item.order = order
+                record_save(item)
+        notify(recipients=list(selectors.committee_members()), kind="meeting_rescheduled",
+               context={"meeting": meeting, "items": [decisions[pk] for pk in ids], "before": before},
+               url=f"/decisions/meetings/{meeting.pk}/")
+    return meeting
+
+
+@transaction.atomic
+def meeting_leave_request(*, meeting: Meeting, user: User, reason: str) -> LeaveRequest:
+    """A committee member asks for leave (请假) before the meeting; asking again replaces the reason."""
+    if not selectors.committee_members().filter(pk=user.pk).exists():
+        raise PermissionDenied("只有党委委员可以请假。")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not may_change(meeting):
+        raise Conflict("会议已开始，不能再请假；如有需要请联系党委办公室登记。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请填写请假理由。"]})
+    with audit_context(actor=user, reason="请假"):
+        leave = LeaveRequest.objects.filter(meeting=meeting, member=user).first()
+        leave = leave or LeaveRequest(meeting=meeting, member=user)
+        leave.reason = reason[:300]
+        record_save(leave)
+        notify(recipients=[meeting.created_by], kind="meeting_leave",
+               context={"meeting": meeting, "member": user, "reason": leave.reason},
+               url=f"/decisions/meetings/{meeting.pk}/")
+    return leave
 
 
 def _pick_presider(present: list[User]):
@@ -122,13 +218,14 @@ def meeting_attendance(*, meeting: Meeting, user: User, present: list[str], abse
     if timezone.now() < meeting.scheduled_at:
         raise Conflict(f"会议尚未开始（{timezone.localtime(meeting.scheduled_at):%Y-%m-%d %H:%M}），不能登记出席。")
     members = {u.username: u for u in selectors.committee_members()}
+    leave = {lr.member.username: lr.reason for lr in meeting.leave_requests.select_related("member")}
     items = {str(item.decision_id): item for item in meeting.items.select_related("decision")}
     errors = _attendance_errors(members=members, present=present, absent=absent, recusals=recusals, items=items)
     if errors:
         raise ValidationError(errors)
     for name, member in members.items():
         is_present = name in present
-        reason = "" if is_present else str(absent.get(name) or "未说明缺席理由").strip()[:300]
+        reason = "" if is_present else str(absent.get(name) or leave.get(name) or "未说明缺席理由").strip()[:300]
         record_save(Attendance(meeting=meeting, member=member, present=is_present, reason=reason))
     for decision_id, entries in recusals.items():
         for name, reason in entries.items():
