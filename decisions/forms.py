@@ -189,7 +189,7 @@ class AttendanceForm(StepForm):
             self.fields[f"att_{member.pk}"] = AttendanceChoiceField(
                 label=member.name or member.username, initial=("absent", leave[member.pk]) if member.pk in leave
                 else ("present", ""), help_text="已请假，理由已填入" if member.pk in leave else "",
-                disabled=self.opens_at is not None)
+                required=False, disabled=self.opens_at is not None)
         for item in meeting.agenda_items() if meeting is not None else []:
             self.fields[f"rec_{item.decision_id}"] = RecusalField(
                 members=self.members, label=f"回避：{item.decision.title}", disabled=self.opens_at is not None,
