@@ -12,6 +12,7 @@ from workflows.tasks.forms import (
     JSONDictField,
     PeopleField,
     PersonField,
+    PersonNumbersField,
     StepForm,
     UsernameListField,
     person_label,
@@ -78,10 +79,6 @@ class _PageRowsMixin:
             field = None
         super().add_error(field, error)
 
-    def row_fields(self):
-        """The per-person boxes, for a template that lays them out itself."""
-        return [self[name] for name in self.fields if name.startswith(self.row_prefix)]
-
 
 class ElectionRequestForm(forms.Form):
     """一上 换届请示 (`POST /api/v1/elections/` and the new-election page)."""
@@ -97,7 +94,7 @@ class ElectionRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].widget = forms.Select(choices=[(u.code, u.name) for u in units])
-        self.fields["planned_date"].widget = forms.DateInput(attrs={"type": "date"})
+        self.fields["planned_date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
     def clean_unit(self):
         code = self.cleaned_data["unit"]
@@ -156,7 +153,6 @@ class NominateForm(_PageRowsMixin, StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tally_users = {}
         election = _election(self)
         if election is None:
             return
@@ -165,22 +161,15 @@ class NominateForm(_PageRowsMixin, StepForm):
         members = list(election.unit.full_members().select_related("unit").order_by("username"))
         self.fields["candidates"].queryset = members
         self.fields["candidates"].label_from_user = _with_count(recommendation_counts(election))
-        for person in members:
-            name = f"tally_{person.pk}"
-            self.tally_users[name] = person
-            self.fields[name] = forms.IntegerField(
-                label=f"纸质推荐票：{person.name or person.username}", required=False, min_value=0,
-                max_value=len(members), widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "0"}),
-                error_messages={"min_value": "票数不能为负数。", "invalid": "请填写整数票数。",
-                                "max_value": f"票数不能超过本支部正式党员人数（{len(members)} 人）。"})
+        self.fields["tallies"] = PersonNumbersField(
+            label="纸质推荐票", people=members, max_value=len(members), prefix=self.row_prefix,
+            help_text="每人得到的纸质推荐票数；没有可不填")
 
     def clean(self):
         data = super().clean()
         tallies = dict(data.get("paper_tallies") or {})
-        for name, person in self.tally_users.items():
-            count = data.pop(name, None)
-            if count and person.username not in tallies:
-                tallies[person.username] = count
+        for username, count in (data.pop("tallies", None) or {}).items():
+            tallies.setdefault(username, count)
         data["paper_tallies"] = {name: int(count) if isinstance(count, str) and count.strip().isdigit() else count
                                  for name, count in tallies.items()}
         return data
@@ -215,9 +204,6 @@ class CandidateReviewForm(_PageRowsMixin, StepForm):
                                                   help_text="选择“不予通过”时必填")
             self.rows.append((person, review, reason))
 
-    def row_fields(self):
-        return [self[name] for name in self.fields if name.startswith(("review_", "reason_"))]
-
     def clean(self):
         data = super().clean()
         if not self.from_page:
@@ -247,14 +233,12 @@ class ElectionPlanForm(StepForm):
 
     candidates = PeopleField(label="正式候选人", help_text="审查通过的人选；差额选举，应比应选名额多20%以上",
                              error_messages={"required": "请选择正式候选人。"})
-    meeting_date = forms.DateField(label="党员大会日期", widget=forms.DateInput(attrs={"type": "date"}),
+    meeting_date = forms.DateField(label="党员大会日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                    error_messages={"required": "请填写党员大会日期。", "invalid": "请填写正确的日期。"})
-    scrutineers = PeopleField(label="监票人", help_text="本支部党员，不能由候选人担任",
-                              error_messages={"required": "请指定监票人。"})
-    counters = PeopleField(label="计票人", help_text="本支部党员，不能由候选人担任",
-                           error_messages={"required": "请指定计票人。"})
-    method_text = forms.CharField(label="选举办法", widget=forms.Textarea(attrs={"rows": 6}),
-                                  error_messages={"required": "请填写选举办法。"})
+    # checked by the service (not required here) so that they are reported with its other errors
+    scrutineers = PeopleField(label="监票人", help_text="本支部党员，不能由候选人担任", required=False)
+    counters = PeopleField(label="计票人", help_text="本支部党员，不能由候选人担任", required=False)
+    method_text = forms.CharField(label="选举办法", widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -282,7 +266,7 @@ class PlanApprovalForm(ReviewForm):
 class ElectionMeetingForm(_PageRowsMixin, StepForm):
     """党员大会: the counts of the round and one number box per candidate on the ballot."""
 
-    held_on = forms.DateField(label="选举日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    held_on = forms.DateField(label="选举日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                               help_text="不填为今天")
     eligible = forms.IntegerField(label="应到会（有表决权的正式党员）", min_value=0)
     present = forms.IntegerField(label="实到会", min_value=0)

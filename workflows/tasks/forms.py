@@ -222,3 +222,61 @@ class PersonField(PeopleField):
 
     multiple = False
     default_error_messages = {"invalid": "请提供用户名。"}
+
+
+class PersonNumbers(forms.Widget):
+    """One number box per person, in a compact list (`<prefix><user id>` inputs)."""
+
+    template_name = "includes/people_picker_numbers.html"
+
+    def __init__(self, attrs=None, *, prefix="n_"):
+        super().__init__(attrs)
+        self.prefix = prefix
+        self.people = []
+
+    def value_from_datadict(self, data, files, name):
+        return {str(p.pk): data.get(f"{self.prefix}{p.pk}") for p in self.people
+                if data.get(f"{self.prefix}{p.pk}") not in (None, "")}
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(f"{self.prefix}{p.pk}" in data for p in self.people)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        value = value if isinstance(value, dict) else {}
+        context["widget"]["rows"] = [
+            {"name": f"{self.prefix}{p.pk}", "id": f"id_{self.prefix}{p.pk}", "label": p.name or p.username,
+             "value": value.get(str(p.pk), "")} for p in self.people]
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))  # noqa: S308
+
+
+class PersonNumbersField(forms.Field):
+    """A count per person typed into boxes (blank = 0); cleans to {username: count} without zeros."""
+
+    def __init__(self, *, people=(), max_value=None, prefix="n_", **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", PersonNumbers(prefix=prefix))
+        super().__init__(**kwargs)
+        self.max_value = max_value
+        self.people = list(people)
+        self.widget.people = self.people
+
+    def to_python(self, value):
+        by_id = {str(p.pk): p for p in self.people}
+        counts, errors = {}, []
+        for pk, raw in (value or {}).items():
+            person = by_id[pk]
+            label = person.name or person.username
+            text = str(raw).strip()
+            if not text.isdigit():
+                errors.append(f"{label}：请填写不小于 0 的整数。")
+            elif self.max_value is not None and int(text) > self.max_value:
+                errors.append(f"{label}：不能超过 {self.max_value}。")
+            elif int(text):
+                counts[person.username] = int(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return counts
