@@ -124,9 +124,12 @@ class RecommendationView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         current = my_recommendation(self.election, self.request.user)
+        names = dict(self.election.unit.people.filter(username__in=current.nominees).values_list("username", "name")
+                     ) if current else {}
         context.update(
             election=self.election,
             current=current,
+            current_names=[names.get(n) or n for n in current.nominees] if current else [],
             is_open=self.election.status == Election.Status.NOMINATE,
             form=form or RecommendationForm(election=self.election,
                                             initial={"nominees": current.nominees if current else []}),
@@ -135,7 +138,7 @@ class RecommendationView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, pk):
         services.check_may_try_recommending(request.user, self.election)
-        form = RecommendationForm(data={"nominees": request.POST.getlist("nominees")}, election=self.election)
+        form = RecommendationForm(data=request.POST, election=self.election)
         if form.is_valid():
             try:
                 services.recommendation_submit(election=self.election, user=request.user,

@@ -22,6 +22,7 @@ from .org.permissions import require_perm
 from .org.roles import Role
 from .serializers import committee_of
 from .tasks.diagram import process_diagram_svg
+from .tasks.nodes import Step
 
 
 class InboxView(LoginRequiredMixin, ListView):
@@ -55,9 +56,25 @@ class InboxView(LoginRequiredMixin, ListView):
         context["flows"] = [
             (code, entry.flow_class.process_title) for code, entry in task_service.registered_flows().items()
         ]
+        context["step_groups"] = step_choices(self.request.GET.get("flow") or None)
         context["query"] = self.request.GET.copy()
         context["query"].pop("page", None)
         return context
+
+
+def step_choices(flow_code=None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The human steps of the registered flows (of one flow if given): [(flow title, [(step name, title)])]."""
+    groups = []
+    for code, entry in sorted(task_service.registered_flows().items()):
+        if flow_code and code != flow_code:
+            continue
+        order = list(vars(entry.flow_class))  # declaration order = diagram order
+        nodes = sorted((n for n in entry.flow_class.instance.nodes() if isinstance(n, Step)),
+                       key=lambda n: order.index(n.name) if n.name in order else len(order))
+        steps = [(node.name, str(node.task_title or node.name)) for node in nodes]
+        if steps:
+            groups.append((str(entry.flow_class.process_title), steps))
+    return groups
 
 
 def _task_for_page(request, pk):

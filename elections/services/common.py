@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
 
 from workflows.exceptions import Conflict
@@ -18,6 +20,47 @@ from ..models import (
     Election,
     ElectionReview,
 )
+
+
+class Errors:
+    """Independent field errors of one step, raised together so people see all of them at once."""
+
+    def __init__(self):
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.by_field.setdefault(field, []).append(message)
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.by_field
+
+    @contextmanager
+    def collect(self):
+        """Keep a ValidationError raised inside (e.g. by a shared check) instead of stopping."""
+        try:
+            yield
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add(field, message)
+            else:
+                for message in error.messages:
+                    self.add("non_field_errors", message)
+
+    def raise_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def names_of(users) -> str:
+    return "、".join(u.name or u.username for u in users)
+
+
+def display_names(usernames) -> str:
+    """People's names for a message (the username only for someone unknown)."""
+    known = dict(User.objects.filter(username__in=list(usernames)).values_list("username", "name"))
+    return "、".join(known.get(n) or str(n) for n in usernames)
 
 
 def full_member_count(unit: Unit) -> int:
@@ -54,7 +97,7 @@ def full_members_by_username(unit: Unit, usernames, field: str) -> list[User]:
     found = {u.username: u for u in unit.full_members().filter(username__in=usernames)}
     missing = [name for name in usernames if name not in found]
     if missing:
-        raise ValidationError({field: f"以下人员不是本支部正式党员：{'、'.join(missing)}（预备党员没有被选举权）。"})
+        raise ValidationError({field: f"以下人员不是本支部正式党员：{display_names(missing)}（预备党员没有被选举权）。"})
     return [found[name] for name in usernames]
 
 

@@ -11,7 +11,15 @@ from workflows.records import audited, record_create_once, record_save
 
 from ..models import Candidate, Election, PaperTally, Recommendation, min_candidates
 from ..selectors import recommendation_counts
-from .common import check_status, full_member_count, full_members_by_username, notify_election, secretaries
+from .common import (
+    Errors,
+    check_status,
+    display_names,
+    full_member_count,
+    full_members_by_username,
+    notify_election,
+    secretaries,
+)
 
 S = Election.Status
 
@@ -33,11 +41,14 @@ def recommendation_submit(*, election: Election, user: User, nominees: list[str]
     require_perm(user, "elections.recommend", election)
     election = Election.objects.select_for_update().get(pk=election.pk)  # serialise with election_nominate
     check_status(election, S.NOMINATE)
+    errors = Errors()
     if not nominees:
-        raise ValidationError({"nominees": "请至少推荐一名人选。"})
+        errors.add("nominees", "请至少推荐一名人选。")
     if len(nominees) > election.seats:
-        raise ValidationError({"nominees": f"推荐人数不能超过应选名额（{election.seats} 名）。"})
-    people = full_members_by_username(election.unit, nominees, "nominees")
+        errors.add("nominees", f"推荐人数不能超过应选名额（{election.seats} 名）。")
+    with errors.collect():
+        people = full_members_by_username(election.unit, nominees, "nominees")
+    errors.raise_any()
     previous = Recommendation.objects.select_for_update().filter(
         election=election, member=user, active=True).first()
     if previous is not None:
@@ -56,18 +67,26 @@ def election_nominate(*, election: Election, user: User, candidates: list[str],
     require_perm(user, "elections.lead", election)
     election = Election.objects.select_for_update().get(pk=election.pk)
     check_status(election, S.NOMINATE)
-    tally_people = full_members_by_username(election.unit, list(paper_tallies), "paper_tallies")
+    errors = Errors()
+    tally_people = []
+    with errors.collect():
+        tally_people = full_members_by_username(election.unit, list(paper_tallies), "paper_tallies")
+    voters = full_member_count(election.unit)
     for person in tally_people:
         count = paper_tallies[person.username]
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValidationError({"paper_tallies": f"{person.username} 的纸质推荐票数应为非负整数。"})
-        if count > full_member_count(election.unit):
-            raise ValidationError({"paper_tallies": f"{person.username} 的纸质推荐票数超过本支部正式党员人数。"})
-        record_save(PaperTally(election=election, nominee=person, count=count, entered_by=user))
-    people = full_members_by_username(election.unit, candidates, "candidates")
+            errors.add("paper_tallies", f"{person.name} 的纸质推荐票数应为非负整数。")
+        elif count > voters:
+            errors.add("paper_tallies", f"{person.name} 的纸质推荐票数超过本支部正式党员人数（{voters} 人）。")
     needed = min_candidates(election.seats)
-    if len(people) < needed:
-        raise ValidationError({"candidates": f"初步人选应多于应选名额（差额不少于20%），至少 {needed} 名。"})
+    if len(candidates) < needed:
+        errors.add("candidates", f"初步人选应多于应选名额（差额不少于20%），至少 {needed} 名。")
+    with errors.collect():
+        people = full_members_by_username(election.unit, candidates, "candidates")
+    errors.raise_any()
+    for person in tally_people:
+        record_save(PaperTally(election=election, nominee=person, count=paper_tallies[person.username],
+                               entered_by=user))
     counts = recommendation_counts(election)
     for person in people:
         record_save(Candidate(election=election, user=person, recommendations=counts.get(person.username, 0)))
@@ -82,21 +101,23 @@ def election_candidate_review(*, election: Election, user: User, approved: list[
     require_perm(user, "elections.review", election)
     check_status(election, S.CANDIDATE_REVIEW)
     by_name = {c.user.username: c for c in election.active_candidates()}
+    errors = Errors()
     unknown = [n for n in [*approved, *struck] if n not in by_name]
     if unknown:
-        raise ValidationError({"approved": f"以下人员不在初步人选名单中：{'、'.join(unknown)}。"})
-    both = set(approved) & set(struck)
+        errors.add("approved", f"以下人员不在初步人选名单中：{display_names(unknown)}。")
+    both = sorted(set(approved) & set(struck))
     if both:
-        raise ValidationError({"struck": f"同一人不能既通过又不予通过：{'、'.join(sorted(both))}。"})
+        errors.add("struck", f"同一人不能既通过又不予通过：{display_names(both)}。")
     undecided = [n for n in by_name if n not in approved and n not in struck]
     if undecided:
-        raise ValidationError({"approved": f"请对每名初步人选作出审查结论，未审查：{'、'.join(undecided)}。"})
+        errors.add("approved", f"请对每名初步人选作出审查结论，未审查：{display_names(undecided)}。")
     blank = [n for n, reason in struck.items() if not str(reason or "").strip()]
     if blank:
-        raise ValidationError({"struck": f"不予通过须说明理由：{'、'.join(blank)}。"})
+        errors.add("struck", f"不予通过须说明理由：{display_names(blank)}。")
     needed = min_candidates(election.seats)
     if len(set(approved)) < needed:
-        raise ValidationError({"approved": f"审查通过的人选不足，差额选举至少需要 {needed} 名候选人。"})
+        errors.add("approved", f"审查通过的人选不足，差额选举至少需要 {needed} 名候选人。")
+    errors.raise_any()
     for name, candidate in by_name.items():
         if name in struck:
             candidate.approved, candidate.struck_reason = False, str(struck[name]).strip()[:300]

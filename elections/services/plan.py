@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from workflows.org.permissions import require_perm
 from workflows.records import audited, record_save
 
 from ..models import Election, ElectionOfficial, min_candidates
-from .common import check_status, notify_election, record_review, secretaries
+from .common import Errors, check_status, display_names, notify_election, record_review, secretaries
 
 S = Election.Status
 
@@ -26,33 +25,36 @@ def election_plan_submit(*, election: Election, user: User, candidates: list[str
     require_perm(user, "elections.lead", election)
     check_status(election, S.ELECTION_PLAN)
     approved = {c.user.username: c for c in election.active_candidates().filter(approved=True)}
+    errors = Errors()
     if len(set(candidates)) != len(candidates):
-        raise ValidationError({"candidates": "候选人名单中有重复的人员。"})
+        errors.add("candidates", "候选人名单中有重复的人员。")
     not_approved = [n for n in candidates if n not in approved]
     if not_approved:
-        raise ValidationError({"candidates": f"以下人员未经审查通过，不能列为候选人：{'、'.join(not_approved)}。"})
+        errors.add("candidates", f"以下人员未经审查通过，不能列为候选人：{display_names(not_approved)}。")
     needed = min_candidates(election.seats)
-    if len(candidates) < needed:
-        raise ValidationError({"candidates": f"实行差额选举，候选人应比应选名额多20%以上，至少 {needed} 名。"})
+    if len(set(candidates)) < needed:
+        errors.add("candidates", f"实行差额选举，候选人应比应选名额多20%以上，至少 {needed} 名。")
     if meeting_date < timezone.localdate():
-        raise ValidationError({"meeting_date": "党员大会日期不能早于今天。"})
+        errors.add("meeting_date", "党员大会日期不能早于今天。")
     if not method_text.strip():
-        raise ValidationError({"method_text": "请填写选举办法。"})
+        errors.add("method_text", "请填写选举办法。")
     officials = {}
     for field, names, label in (("scrutineers", scrutineers, "监票人"), ("counters", counters, "计票人")):
         if not names:
-            raise ValidationError({field: f"请指定{label}。"})
+            errors.add(field, f"请指定{label}。")
+            continue
         clash = [n for n in names if n in candidates]
         if clash:
-            raise ValidationError({field: f"{label}不能由候选人担任：{'、'.join(clash)}。"})
+            errors.add(field, f"{label}不能由候选人担任：{display_names(clash)}。")
         if len(set(names)) != len(names):
-            raise ValidationError({field: f"{label}名单中有重复的人员。"})
+            errors.add(field, f"{label}名单中有重复的人员。")
         found = {u.username: u for u in election.unit.people.filter(username__in=names, is_active=True)
                  .exclude(membership=User.Membership.NONE)}
         missing = [n for n in names if n not in found]
         if missing:
-            raise ValidationError({field: f"{label}应为本支部党员：{'、'.join(missing)}。"})
-        officials[field] = [found[n] for n in names]
+            errors.add(field, f"{label}应为本支部党员：{display_names(missing)}。")
+        officials[field] = [found[n] for n in names if n in found]
+    errors.raise_any()
     for official in election.officials.filter(active=True):  # a plan returned earlier
         official.active = False
         record_save(official)

@@ -15,7 +15,7 @@ from workflows.records import audited, record_create_once, record_save
 from workflows.tasks import process_start
 
 from ..models import Election
-from .common import notify_election, record_review, secretaries, validate_seats
+from .common import Errors, notify_election, record_review, secretaries, validate_seats
 
 S = Election.Status
 RUNNING_ALREADY = "该党组织已有正在进行的换届选举。"
@@ -30,9 +30,12 @@ def election_request(*, user: User, unit: Unit, planned_date: date, seats: int, 
         raise ValidationError({"unit": "只有党支部和党总支通过本流程换届。"})
     if Election.objects.filter(unit=unit).exclude(status__in=Election.CLOSED_STATUSES).exists():
         raise Conflict(RUNNING_ALREADY)
-    if planned_date < timezone.localdate():
-        raise ValidationError({"planned_date": "计划选举日期不能早于今天。"})
-    validate_seats(unit=unit, seats=seats, elect_deputy=elect_deputy)
+    errors = Errors()
+    with errors.collect():
+        validate_planned_date(planned_date)
+    with errors.collect():
+        validate_seats(unit=unit, seats=seats, elect_deputy=elect_deputy)
+    errors.raise_any()
     election = record_create_once(Election(
         unit=unit, term=unit.current_term, requested_by=user, planned_date=planned_date, seats=seats,
         requested_seats=seats, elect_deputy=elect_deputy,
@@ -60,6 +63,11 @@ def election_request_review(*, election: Election, user: User, approve: bool, se
     notify_election(recipients=election.unit.full_members(), election=election,
                     message=f"组织部门已批复换届请示（委员职数 {election.seats} 名），现开始民主推荐，请登录系统推荐人选。")
     return election
+
+
+def validate_planned_date(planned_date: date) -> None:
+    if planned_date < timezone.localdate():
+        raise ValidationError({"planned_date": "计划选举日期不能早于今天。"})
 
 
 def may_request_somewhere(user) -> bool:

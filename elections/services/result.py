@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from workflows.models import RoleGrant, Term, Unit, User, add_years
@@ -11,7 +10,7 @@ from workflows.org.roles import Role
 from workflows.records import audited, record_save
 
 from ..models import Election
-from .common import check_status, notify_election, record_review, secretaries
+from .common import Errors, check_status, notify_election, record_review, secretaries
 
 S = Election.Status
 
@@ -23,17 +22,19 @@ def election_officer_elect(*, election: Election, user: User, secretary: str, de
     require_perm(user, "elections.lead", election)
     check_status(election, S.OFFICER_ELECTION)
     elected = {u.username: u for u in election.elected_users()}
+    errors = Errors()
     if secretary not in elected:
-        raise ValidationError({"secretary": "书记应从当选的委员中选举产生。"})
+        errors.add("secretary", "书记应从当选的委员中选举产生。")
     if election.elect_deputy:
         if not deputy:
-            raise ValidationError({"deputy": "本次换届需选举副书记。"})
-        if deputy not in elected:
-            raise ValidationError({"deputy": "副书记应从当选的委员中选举产生。"})
-        if deputy == secretary:
-            raise ValidationError({"deputy": "副书记与书记不能为同一人。"})
+            errors.add("deputy", "本次换届需选举副书记。")
+        elif deputy not in elected:
+            errors.add("deputy", "副书记应从当选的委员中选举产生。")
+        elif deputy == secretary:
+            errors.add("deputy", "副书记与书记不能为同一人。")
     elif deputy:
-        raise ValidationError({"deputy": "本次换届不选举副书记。"})
+        errors.add("deputy", "本次换届不选举副书记。")
+    errors.raise_any()
     election.secretary = elected[secretary]
     election.deputy = elected.get(deputy) if deputy else None
     return record_save(election)

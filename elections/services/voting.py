@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from workflows.records import audited, record_save
 from ..counting import count_round, is_majority
 from ..models import Election, ElectionRound, RoundVote
 from ..selectors import current_ballot
-from .common import check_status, full_member_count
+from .common import Errors, check_status, display_names, full_member_count
 
 S = Election.Status
 
@@ -34,30 +33,33 @@ def election_round_record(*, election: Election, user: User, held_on: date | Non
     check_status(election, S.ELECTION_MEETING)
     today = timezone.localdate()
     held_on = held_on or today
+    errors = Errors()
     if held_on > today:
-        raise ValidationError({"held_on": "选举日期不能晚于今天。"})
+        errors.add("held_on", "选举日期不能晚于今天。")
     previous = election.rounds.order_by("-number").first()
     if previous is not None and held_on < previous.held_on:
-        raise ValidationError({"held_on": "选举日期不能早于上一轮。"})
+        errors.add("held_on", "选举日期不能早于上一轮。")
     voters = full_member_count(election.unit)
     if not 1 <= eligible <= voters:
-        raise ValidationError({"eligible": f"应到会人数应为 1 至 {voters}（本支部有表决权的正式党员人数）。"})
+        errors.add("eligible", f"应到会人数应为 1 至 {voters}（本支部有表决权的正式党员人数）。")
     if present > eligible:
-        raise ValidationError({"present": "实到会人数不能多于应到会人数。"})
-    if 5 * present < 4 * eligible:
-        raise ValidationError({"present": f"实到会有表决权的党员 {present} 人，不足应到会人数 {eligible} 人的五分之四，"
-                                          "选举无效，不能进行选举。"})
+        errors.add("present", "实到会人数不能多于应到会人数。")
+    elif 5 * present < 4 * eligible:
+        errors.add("present", f"实到会有表决权的党员 {present} 人，不足应到会人数 {eligible} 人的五分之四，"
+                              "选举无效，不能进行选举。")
     if invalid > ballots_returned:
-        raise ValidationError({"invalid": "无效票数不能多于收回选票数。"})
+        errors.add("invalid", "无效票数不能多于收回选票数。")
     ballot, seats = current_ballot(election)
     unknown = [n for n in votes if n not in ballot]
     if unknown:
-        raise ValidationError({"votes": f"以下人员不是本轮候选人：{'、'.join(unknown)}。"})
+        errors.add("votes", f"以下人员不是本轮候选人：{display_names(unknown)}。")
+    names = dict(User.objects.filter(username__in=list(votes)).values_list("username", "name"))
     for name, count in votes.items():
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValidationError({"votes": f"{name} 的得票数应为非负整数。"})
-        if count > ballots_returned - invalid and ballots_returned <= ballots_issued <= present:
-            raise ValidationError({"votes": f"{name} 的得票数多于有效选票数。"})
+            errors.add("votes", f"{names.get(name) or name} 的得票数应为非负整数。")
+        elif count > ballots_returned - invalid and ballots_returned <= ballots_issued <= present:
+            errors.add("votes", f"{names.get(name) or name} 的得票数多于有效选票数。")
+    errors.raise_any()
     full_votes = {name: int(votes.get(name, 0)) for name in ballot}
     result = count_round(seats=seats, present=present, ballots_issued=ballots_issued,
                          ballots_returned=ballots_returned, votes=full_votes)
@@ -88,18 +90,20 @@ def election_round_record(*, election: Election, user: User, held_on: date | Non
 
 
 def _check_seat_reduction(election, result, present, seats_to, reason, agree) -> None:
-    if not result.shortfall:
-        raise ValidationError({"reduce_seats_to": "只有当选人数不足应选名额时，才能经党员大会同意减少委员职数。"})
+    errors = Errors()
     elected_total = election.seats_filled() + len(result.elected)
-    if election.seats - elected_total > 1:
-        raise ValidationError({"reduce_seats_to": "差额较大，不能减少职数，应另行选举。"})
-    if seats_to != elected_total:
-        raise ValidationError({"reduce_seats_to": f"减少后的职数应等于已当选人数（{elected_total} 名）。"})
-    if seats_to < election.min_seats:
-        raise ValidationError({"reduce_seats_to": f"委员职数不能少于 {election.min_seats} 名，应另行选举。"})
-    if election.elect_deputy and seats_to < 2:
-        raise ValidationError({"reduce_seats_to": "需选举副书记，职数不能少于2名。"})
+    if not result.shortfall:
+        errors.add("reduce_seats_to", "只有当选人数不足应选名额时，才能经党员大会同意减少委员职数。")
+    elif election.seats - elected_total > 1:
+        errors.add("reduce_seats_to", "差额较大，不能减少职数，应另行选举。")
+    elif seats_to != elected_total:
+        errors.add("reduce_seats_to", f"减少后的职数应等于已当选人数（{elected_total} 名）。")
+    elif seats_to < election.min_seats:
+        errors.add("reduce_seats_to", f"委员职数不能少于 {election.min_seats} 名，应另行选举。")
+    elif election.elect_deputy and seats_to < 2:
+        errors.add("reduce_seats_to", "需选举副书记，职数不能少于2名。")
     if not reason.strip():
-        raise ValidationError({"reduce_reason": "请填写减少职数的理由。"})
+        errors.add("reduce_reason", "请填写减少职数的理由。")
     if agree is None or not is_majority(agree, present):
-        raise ValidationError({"reduce_agree": "减少职数须经到会党员过半数同意。"})
+        errors.add("reduce_agree", "减少职数须经到会党员过半数同意。")
+    errors.raise_any()

@@ -1,7 +1,5 @@
 """A branch election (三上三下) done entirely in the browser, ending in a new term and a new secretary."""
 
-import json
-
 import pytest
 from django.utils import timezone
 
@@ -13,6 +11,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ELECTION = "内科党支部换届选举"
 CANDIDATES = ["wy_b01", "b01_m1", "b01_m2", "b01_m3"]  # 3 seats need at least 4 candidates (差额 20%)
+
+
+def pk(username):
+    from workflows.models import User
+
+    return User.objects.get(username=username).pk
+
+
+def pick(page, field, username):
+    """Tick a person in a people picker (its boxes carry user ids)."""
+    page.check(f"input[name={field}][value='{pk(username)}']")
 
 
 def test_branch_election_from_request_to_new_term(org, page, live_server):
@@ -58,8 +67,11 @@ def test_branch_election_from_request_to_new_term(org, page, live_server):
         page.locator("a", has_text="参加民主推荐").click()
         page.wait_for_load_state("domcontentloaded")
         assert page.locator("h1", has_text="民主推荐：内科党支部").is_visible()
+        page.fill("#id_nominees_search", "内科委员")  # type-to-filter: only matching people stay visible
+        assert page.locator(".hp-picker__item:visible").count() == 1
+        page.fill("#id_nominees_search", "")
         for name in nominees:
-            page.check(f"input[name=nominees][value={name}]")
+            pick(page, "nominees", name)
         page.click("form.hp-form button[type=submit]")
         page.wait_for_load_state("domcontentloaded")
         assert page.url.endswith(detail_url)
@@ -79,8 +91,9 @@ def test_branch_election_from_request_to_new_term(org, page, live_server):
     def nominate(p):
         assert "民主推荐汇总" in p.content()
         for name in CANDIDATES:
-            p.check(f"input[name=candidates][value={name}]")
-        p.fill("#id_paper_tallies", json.dumps({"b01_m3": 6, "b01_m2": 4}))
+            pick(p, "candidates", name)
+        p.fill(f"#id_tally_{pk('b01_m3')}", "6")
+        p.fill(f"#id_tally_{pk('b01_m2')}", "4")
 
     b.do_task(f"民主推荐：{ELECTION}", nominate)
 
@@ -89,7 +102,7 @@ def test_branch_election_from_request_to_new_term(org, page, live_server):
 
     def review(p):
         for name in CANDIDATES:
-            assert p.locator(f"input[name=approved][value={name}]").is_checked()
+            assert p.locator(f"input[name=review_{pk(name)}][value=pass]").is_checked()
         assert "内科委员（" in p.content()
 
     b.do_task(f"候选人审查：{ELECTION}", review)
@@ -101,16 +114,17 @@ def test_branch_election_from_request_to_new_term(org, page, live_server):
 
     def plan(p):
         for name in CANDIDATES:
-            assert p.locator(f"input[name=candidates][value={name}]").is_checked()
+            assert p.locator(f"input[name=candidates][value='{pk(name)}']").is_checked()
         p.fill("#id_meeting_date", today.isoformat())
-        p.fill("#id_scrutineers", "b01_m4")
-        p.fill("#id_counters", "b01_m5,b01_m6")
+        pick(p, "scrutineers", "b01_m4")
+        for name in ("b01_m5", "b01_m6"):
+            pick(p, "counters", name)
         p.fill("#id_method_text", "无记名投票，差额选举，得票超过实到会党员半数的始得当选。")
 
     # Dropping to 3 candidates (no 差额) is refused with a Chinese message.
     b.open_task(f"选举方案：{ELECTION}")
     plan(page)
-    page.uncheck("input[name=candidates][value=b01_m3]")
+    page.uncheck(f"input[name=candidates][value='{pk('b01_m3')}']")
     page.click("form.hp-form button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
     assert "候选人应比应选名额多20%以上，至少 4 名" in b.text()
@@ -139,7 +153,7 @@ def test_branch_election_from_request_to_new_term(org, page, live_server):
     assert page.locator(".hp-badge--done", has_text="当选").count() == 3
 
     def officers(p):
-        p.select_option("#id_secretary", "wy_b01")
+        pick(p, "secretary", "wy_b01")
 
     b.do_task(f"选举书记、副书记：{ELECTION}", officers)
 
