@@ -40,7 +40,7 @@ class DecisionFlow(flow.Flow):
 
     submit = nodes.Start().Annotation(title=_("议题申报")).Next(this.route_review)
 
-    route_review = flow.If(this.is_cadre_appointment).Then(this.organization_review).Else(this.branch_review)
+    route_review = flow.If(this.is_cadre_appointment).Annotation(title=_("是否干部任免")).Then(this.organization_review).Else(this.branch_review)
 
     # 组织部门
     organization_review = (
@@ -50,7 +50,7 @@ class DecisionFlow(flow.Flow):
         .Permission("workflows.run_elections")
         .Next(this.after_organization_review)
     )
-    after_organization_review = flow.If(this.was_returned).Then(this.revise).Else(this.risk_assessment)
+    after_organization_review = flow.If(this.was_returned).Annotation(title=_("是否退回")).Then(this.revise).Else(this.risk_assessment)
 
     # 支部书记
     branch_review = (
@@ -60,7 +60,7 @@ class DecisionFlow(flow.Flow):
         .Assign(this.branch_secretary)
         .Next(this.after_branch_review)
     )
-    after_branch_review = flow.If(this.was_returned).Then(this.revise).Else(this.route_expert_review)
+    after_branch_review = flow.If(this.was_returned).Annotation(title=_("是否退回")).Then(this.revise).Else(this.route_expert_review)
 
     # 申报人
     revise = (
@@ -72,8 +72,8 @@ class DecisionFlow(flow.Flow):
     )
 
     # 专家委员会（会签）
-    route_expert_review = flow.If(this.needs_expert_review).Then(this.ask_experts).Else(this.risk_assessment)
-    ask_experts = nodes.SplitEach().Next(this.expert_review, data_source=this.experts_to_ask)
+    route_expert_review = flow.If(this.needs_expert_review).Annotation(title=_("是否需专家论证")).Then(this.ask_experts).Else(this.risk_assessment)
+    ask_experts = nodes.SplitEach().Annotation(title=_("分送专家")).Next(this.expert_review, data_source=this.experts_to_ask)
     expert_review = (
         nodes.Step(form=forms.ExpertReviewForm, service=review.decision_expert_opinion)
         .Annotation(title=_("专家委员会论证"))
@@ -81,7 +81,7 @@ class DecisionFlow(flow.Flow):
         .Assign(this.assigned_user)
         .Next(this.experts_answered)
     )
-    experts_answered = flow.Join().Next(this.risk_assessment)
+    experts_answered = flow.Join().Annotation(title=_("专家意见汇齐")).Next(this.risk_assessment)
 
     # 党委办公室
     risk_assessment = (
@@ -100,7 +100,7 @@ class DecisionFlow(flow.Flow):
         .Permission("workflows.chair_committee")
         .Next(this.after_communicate)
     )
-    after_communicate = flow.If(this.was_returned).Then(this.revise).Else(this.agenda_review)
+    after_communicate = flow.If(this.was_returned).Annotation(title=_("是否退回")).Then(this.revise).Else(this.agenda_review)
 
     agenda_review = (
         nodes.Step(form=forms.AgendaReviewForm, service=review.decision_agenda_review)
@@ -109,14 +109,14 @@ class DecisionFlow(flow.Flow):
         .Permission("workflows.chair_committee")
         .Next(this.after_agenda_review)
     )
-    after_agenda_review = flow.If(this.was_returned).Then(this.revise).Else(this.awaiting_meeting)
+    after_agenda_review = flow.If(this.was_returned).Annotation(title=_("是否退回")).Then(this.revise).Else(this.awaiting_meeting)
 
     # 党委会（由会议流程的出席登记触发）
     awaiting_meeting = (
         nodes.Handle().Annotation(title=_("待上会")).Status(D.AWAITING_MEETING).Next(this.route_votes)
     )
-    route_votes = flow.If(this.has_member_voters).Then(this.ask_members).Else(this.secretary_vote)
-    ask_members = nodes.SplitEach().Next(this.vote, data_source=this.voters)
+    route_votes = flow.If(this.has_member_voters).Annotation(title=_("是否有委员表决")).Then(this.ask_members).Else(this.secretary_vote)
+    ask_members = nodes.SplitEach().Annotation(title=_("分送表决")).Next(this.vote, data_source=this.voters)
     vote = (
         nodes.Step(form=forms.VoteForm, service=voting.vote_cast)
         .Annotation(title=_("表决"))
@@ -124,7 +124,7 @@ class DecisionFlow(flow.Flow):
         .Assign(this.assigned_user)
         .Next(this.votes_in)
     )
-    votes_in = flow.Join().Next(this.secretary_vote)
+    votes_in = flow.Join().Annotation(title=_("表决汇齐")).Next(this.secretary_vote)
     secretary_vote = (
         nodes.Step(form=forms.SecretaryVoteForm, service=voting.vote_cast_last)
         .Annotation(title=_("书记末位表态"))
@@ -134,6 +134,7 @@ class DecisionFlow(flow.Flow):
     )
     route_result = (
         flow.Switch()
+        .Annotation(title=_("表决结果"))
         .Case(this.awaiting_meeting, cond=this.is_deferred)
         .Case(this.await_minutes, cond=this.is_passed)
         .Default(this.rejected)
@@ -151,7 +152,7 @@ class DecisionFlow(flow.Flow):
         .Due(at=this.implementation_due_at)
         .Next(this.after_implement)
     )
-    after_implement = flow.If(this.is_implemented).Then(this.closed).Else(this.implement)
+    after_implement = flow.If(this.is_implemented).Annotation(title=_("是否执行完毕")).Then(this.closed).Else(this.implement)
 
     closed = nodes.End().Annotation(title=_("归档")).Status(D.CLOSED)
     rejected = nodes.End().Annotation(title=_("未通过，关闭")).Status(D.REJECTED)
@@ -233,7 +234,7 @@ class MeetingFlow(flow.Flow):
         .Permission("workflows.run_office")
         .Next(this.route_voting)
     )
-    route_voting = flow.If(this.all_items_settled).Then(this.minutes_draft).Else(this.voting)
+    route_voting = flow.If(this.all_items_settled).Annotation(title=_("议题是否均已处理")).Then(this.minutes_draft).Else(this.voting)
 
     # 各议题表决（由决策流程的末位表态触发）
     voting = nodes.Handle().Annotation(title=_("会议表决")).Status(M.IN_SESSION).Next(this.minutes_draft)
@@ -253,7 +254,7 @@ class MeetingFlow(flow.Flow):
         .Permission("workflows.chair_committee")
         .Next(this.route_minutes)
     )
-    route_minutes = flow.If(this.minutes_approved).Then(this.end).Else(this.minutes_draft)
+    route_minutes = flow.If(this.minutes_approved).Annotation(title=_("纪要是否签发")).Then(this.end).Else(this.minutes_draft)
 
     end = nodes.End().Annotation(title=_("会议结束")).Status(M.CLOSED)
 

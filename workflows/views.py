@@ -1,5 +1,6 @@
 """Pages of the shared plumbing: the task inbox, the generic task page, the organisation."""
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ from .org.roles import Role
 from .serializers import committee_of
 from .tasks.diagram import process_diagram_svg
 from .tasks.nodes import Step
+from .tasks.stepbar import step_bar
 
 
 class InboxView(LoginRequiredMixin, ListView):
@@ -87,7 +89,8 @@ def _task_for_page(request, pk):
 
 
 class TaskPageView(LoginRequiredMixin, TemplateView):
-    """Any human step of any flow: the step's form, the subject, earlier steps, the diagram."""
+    """Any human step of any flow: the step bar and the step's form first, then the subject, earlier steps
+    and the diagram (folded)."""
 
     template_name = "workflows/task_page.html"
 
@@ -112,6 +115,8 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
             is_open=task.status in task_service.OPEN_STATUSES,
             diagram=process_diagram_svg(task.process),
             timeline=process_timeline(task.process),
+            step_bar=step_bar(task.process),
+            **choice_buttons(form),
         )
         page = task_service.registered_flows()[task_service.flow_code_of(task)].page
         if page is not None:
@@ -133,6 +138,46 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, f"已办理：{task_service.task_title(self.task)}")
         return HttpResponseRedirect(reverse("workbench:inbox"))
+
+
+_MAX_BUTTONS = 5
+_MAX_BUTTON_LABEL = 8
+# The choice that completes a step (表决, 意见, 签发, 列入议程, 达成一致): shown in the action bar.
+ACTION_FIELDS = ("vote", "opinion", "approve", "accept", "consensus")
+
+
+def _button_choices(field) -> list | None:
+    """The (value, label) options of a single choice field short enough to show as big buttons."""
+    widget = field.widget
+    is_choice = isinstance(field, django_forms.ChoiceField) and not isinstance(
+        field, (django_forms.MultipleChoiceField, django_forms.ModelChoiceField))
+    if getattr(widget, "allow_multiple_selected", False):  # CheckboxSelectMultiple is a RadioSelect too
+        return None
+    if not (is_choice and isinstance(widget, django_forms.Select)) and not isinstance(widget, django_forms.RadioSelect):
+        return None
+    choices = [(str(v), str(label)) for v, label in getattr(widget, "choices", []) if v not in ("", None)]
+    if not 2 <= len(choices) <= _MAX_BUTTONS or any(len(label) > _MAX_BUTTON_LABEL for _, label in choices):
+        return None
+    return choices
+
+
+def choice_buttons(form) -> dict:
+    """How a step form is laid out: short single choices show as big buttons, none preselected.
+
+    The first such choice named in ACTION_FIELDS is the step's action: its buttons submit the form (after
+    a confirm dialog) from the bar at the bottom. Returns `step_fields` (the other visible fields, each
+    with its `buttons` or None), `action_field` and `action_buttons`.
+    """
+    rows, action, action_buttons = [], None, []
+    for bound in form.visible_fields():
+        choices = _button_choices(bound.field)
+        chosen = str(bound.value()) if form.is_bound and choices else None
+        buttons = [{"value": v, "label": label, "checked": chosen == v} for v, label in choices or []]
+        if action is None and choices and bound.name in ACTION_FIELDS:
+            action, action_buttons = bound, buttons
+        else:
+            rows.append({"field": bound, "buttons": buttons or None})
+    return {"step_fields": rows, "action_field": action, "action_buttons": action_buttons}
 
 
 def _form_data(request):
@@ -158,13 +203,14 @@ class TaskClaimView(LoginRequiredMixin, View):
 
 
 def process_page_context(process, history) -> dict:
-    """What every subject page shows of its process: timeline, diagram and readable history."""
+    """What every subject page shows of its process: step bar, timeline, diagram and readable history."""
     from .audit.trail import readable_entries
 
     return {
         "process": process,
         "timeline": process_timeline(process) if process else [],
         "diagram": process_diagram_svg(process) if process else "",
+        "step_bar": step_bar(process),
         "history": readable_entries(history),
     }
 

@@ -13,6 +13,7 @@ class Browser:
         self.base = live_server.url
         self._passwords_set: set[str] = set()
         self.user = None
+        self._action = None
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -50,12 +51,27 @@ class Browser:
         link.click()
         self.page.wait_for_load_state("domcontentloaded")
         assert "/workbench/tasks/" in self.page.url
-        assert self.page.locator("form.hp-form button[type=submit]", has_text="提交").is_visible()
+        assert self.page.locator(".hp-actionbar button[type=submit]").first.is_visible()
+        self._action = None
         return self.page
 
+    def choose(self, name: str, value: str):
+        """Pick a big choice button: the step's action (tapped on submit, then 确认) or an in-form choice."""
+        action = self.page.locator(f".hp-actionbar button[name={name}][value='{value}']")
+        if action.count():
+            self._action = action
+        else:
+            self.page.check(f"input[name={name}][value='{value}']")
+
     def submit_task(self, expect_title: str):
-        """Press 提交 on a task page; the inbox shows the success message."""
-        self.page.click("form.hp-form button[type=submit]")
+        """Tap the chosen action and 确认 (or 提交); the inbox shows the success message."""
+        with self.page.expect_navigation():
+            if self._action is not None:
+                self._action.click()
+                self.page.click("dialog.hp-confirm button[value=ok]")
+            else:
+                self.page.click(".hp-actionbar button[type=submit]:not([name])")
+        self._action = None
         self.page.wait_for_load_state("domcontentloaded")
         if "/workbench/tasks/" in self.page.url:  # the form came back with errors
             errors = self.page.locator(".hp-error, .hp-errors").all_inner_texts()

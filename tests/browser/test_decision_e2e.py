@@ -59,7 +59,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
 
     def branch_ok(p):
         assert TITLE in p.locator(".hp-subject").inner_text()
-        p.select_option("#id_opinion", "approve")
+        b.choose("opinion", "approve")
         p.fill("#id_comment", "支部委员会研究同意。")
 
     b.do_task(f"党支部前置研究：{TITLE}", branch_ok)
@@ -72,7 +72,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
     b.sign_in("dangban")
 
     def risk(p):
-        p.select_option("#id_level", "low")
+        b.choose("level", "low")
         p.fill("#id_notes", "经评估，意识形态风险低，施工期间做好患者分流。")
 
     b.do_task(f"风险评估：{TITLE}", risk)
@@ -81,13 +81,13 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
     b.sign_in("shuji")
 
     def communicate(p):
-        p.select_option("#id_consensus", "true")
+        b.choose("consensus", "true")
         p.fill("#id_notes", "与院长沟通，意见一致。")
 
     b.do_task(f"书记院长会前沟通：{TITLE}", communicate)
 
     def agenda(p):
-        p.select_option("#id_accept", "true")
+        b.choose("accept", "true")
 
     b.do_task(f"议题审定：{TITLE}", agenda)
     b.goto(detail_url)
@@ -148,7 +148,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
             b.sign_in(username)
 
             def vote(p, username=username):
-                p.select_option("#id_vote", "agree")
+                b.choose("vote", "agree")
                 p.fill("#id_comment", f"{username} 同意")
 
             b.do_task(f"表决：{TITLE}", vote)
@@ -163,7 +163,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
 
         def secretary(p):
             assert p.locator("text=委员1").first.is_visible()  # earlier votes are shown
-            p.select_option("#id_vote", "agree")
+            b.choose("vote", "agree")
 
         b.do_task(f"书记末位表态：{TITLE}", secretary)
         b.goto(detail_url)
@@ -187,7 +187,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
 
         def approve(p):
             assert "会议要求党委办公室督办落实。" in p.inner_text(".hp-subject")
-            p.select_option("#id_approve", "true")
+            b.choose("approve", "true")
 
         b.do_task("纪要签发：党委会（紧急）", approve)
 

@@ -54,7 +54,7 @@ def test_branch_election_from_request_to_new_term(org, page, live_server):
     b.sign_in("zuzhi")
 
     def approve(p):
-        p.check("input[name=approve][value=true]")
+        b.choose("approve", "true")
         p.fill("#id_comment", "同意换届。")
 
     b.do_task(f"请示批复：{ELECTION}", approve)
@@ -132,7 +132,7 @@ def test_branch_election_from_request_to_new_term(org, page, live_server):
 
     # --- 三下: organization staff approve the plan ----------------------------------------------------
     b.sign_in("zuzhi")
-    b.do_task(f"方案批复：{ELECTION}", lambda p: p.check("input[name=approve][value=true]"))
+    b.do_task(f"方案批复：{ELECTION}", lambda p: b.choose("approve", "true"))
 
     # --- 党员大会: one valid round fills the three seats --------------------------------------------
     b.sign_in("sj_b01")
@@ -159,7 +159,7 @@ def test_branch_election_from_request_to_new_term(org, page, live_server):
 
     # --- organization staff approve the result: the new term begins -----------------------------------
     b.sign_in("zuzhi")
-    b.do_task(f"选举结果报批：{ELECTION}", lambda p: p.check("input[name=approve][value=true]"))
+    b.do_task(f"选举结果报批：{ELECTION}", lambda p: b.choose("approve", "true"))
     b.goto(detail_url)
     assert "已完成" in page.locator(".hp-dl").inner_text()
     assert "内科委员" in page.locator(".hp-dl").inner_text()
