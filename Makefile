@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
+# `make run PORT=8001`: the server's port; links in e-mails (SITE_URL) follow it unless SITE_URL is set.
+export PORT ?= 8000
 
 .PHONY: run test install lint check browser-deps bench clean
 
@@ -20,7 +22,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -31,9 +33,10 @@ lint: install
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Debian's chromium for the browser tests (never a downloaded browser).
+# Debian's chromium for the browser tests (never a downloaded browser), and a Chinese font for its pages.
 browser-deps:
-	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+	(command -v chromium >/dev/null && dpkg -s fonts-wqy-microhei >/dev/null 2>&1) \
+		|| (apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei)
 
 bench: install
 	$(BIN)/python bench/run.py

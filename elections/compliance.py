@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from workflows.audit.compliance import Check, ComplianceItem, register
-from workflows.models import add_years
+from workflows.models import Term, Unit, add_years
 
 from .models import Election, min_candidates
 
@@ -151,4 +151,32 @@ def check_elections():
             unit=election.unit.name,
             url=f"/elections/{election.pk}/",
             checks=election_checks(election, today=today),
+        )
+
+
+@register("term", "支部届期")
+def check_overdue_terms():
+    """Branches whose (possibly postponed) term has ended with no election started."""
+    today = timezone.localdate()
+    started = Election.objects.exclude(status=Election.Status.CANCELLED).values("term_id")
+    terms = (
+        Term.objects.filter(status=Term.Status.CURRENT, unit__active=True,
+                            unit__kind__in=[Unit.Kind.BRANCH, Unit.Kind.GENERAL_BRANCH])
+        .exclude(pk__in=started).select_related("unit").order_by("unit__code")
+    )
+    label = "任期届满前启动换届（延期须经批准）"
+    for term in terms:
+        days = -term.days_left(today)
+        if days <= 0:
+            continue
+        extra = f"（经批准延期至 {term.postponed_until:%Y-%m-%d}）" if term.postponed_until else ""
+        yield ComplianceItem(
+            kind="term",
+            object_id=term.pk,
+            title=f"{term.unit.name}（{term.started:%Y-%m-%d} 起任期）",
+            status="届期已满，未启动换届",
+            unit=term.unit.name,
+            url=f"/organisation/units/{term.unit.code}/",
+            checks=[Check("term_overdue", label, False,
+                          f"届满日 {term.effective_end:%Y-%m-%d}{extra}，已逾期 {days} 天，尚未启动换届")],
         )

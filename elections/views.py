@@ -73,7 +73,10 @@ class ElectionRequestView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["form"] = form or ElectionRequestForm(units=self.units, initial={"seats": 3})
+        initial = {"seats": 3}
+        if self.request.GET.get("unit") in {u.code for u in self.units}:  # 发起换届 from the overview
+            initial["unit"] = self.request.GET["unit"]
+        context["form"] = form or ElectionRequestForm(units=self.units, initial=initial)
         return context
 
     def post(self, request):
@@ -179,6 +182,9 @@ class TermOverviewView(LoginRequiredMixin, TemplateView):
         if self.request.GET.get("due"):
             rows = [r for r in rows if r["overdue"] or r["soon"]]
         page = Paginator(rows, 30).get_page(self.request.GET.get("page"))
+        for row in page.object_list:  # 发起换届: due, nothing running, and the user may request
+            row["may_request"] = ((row["overdue"] or row["soon"]) and row["election"] is None
+                                  and self.request.user.has_perm("elections.request", row["unit"]))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

@@ -17,3 +17,13 @@ def register_demo(order: int):
 
 def demo_hooks() -> list[Callable]:
     return [func for _, func in sorted(_HOOKS, key=lambda item: item[0])]
+
+
+@register_demo(order=1000)
+def demo_reminders(today) -> str:
+    """Run the reminder sweep once (as cron would), so 换届提醒 are in the demo inboxes."""
+    from django.utils import timezone
+
+    from .notifications.reminders import send_reminders
+
+    return f"提醒：已发送 {send_reminders(now=timezone.now())} 条换届与待办提醒。"

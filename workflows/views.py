@@ -16,6 +16,7 @@ from viewflow.workflow.models import Task
 
 from . import tasks as task_service
 from .exceptions import Conflict, FormInvalid, errors_to_form
+from .lists import DoneListView, StartedListView
 from .models import Unit, User
 from .org import terms as org_services
 from .org.forms import TermPostponeForm
@@ -342,9 +343,15 @@ class WorkbenchApp(Application):
     icon = "inbox"
     app_name = "workbench"
     menu_template_name = "workflows/app_menu.html"
-    menu_links = [("workbench:inbox", "我的待办", "assignment")]
+    menu_links = [
+        ("workbench:inbox", "我的待办", "assignment"),
+        ("workbench:done", "我的已办", "task_alt"),
+        ("workbench:started", "我发起的", "outbox"),
+    ]
 
     inbox_path = path("", InboxView.as_view(), name="inbox")
+    done_path = path("done/", DoneListView.as_view(), name="done")
+    started_path = path("started/", StartedListView.as_view(), name="started")
     task_path = path("tasks/<int:pk>/", TaskPageView.as_view(), name="task")
     claim_path = path("tasks/<int:pk>/claim/", TaskClaimView.as_view(), name="claim")
 

@@ -22,7 +22,7 @@ def test_wrong_password_is_refused_in_chinese(org, page, live_server):
     page.fill("input[name=password]", "wrong")
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert "请输入一个正确的" in page.content()
+    assert "用户名或密码不正确" in page.content()
 
 
 def test_phone_layout_keeps_tables_readable(org, login, live_server, page):
