@@ -62,6 +62,7 @@ HIDDEN_FIELDS = {
     "viewflow.task": {"token", "owner_permission_content_type", "external_task_id", "seed_content_type",
                       "seed_object_id"},
     "viewflow.process": {"artifact_content_type", "seed_content_type", "seed_object_id"},
+    "workflows.user": {"username"},  # people by name on the pages
 }
 MERGED_FIELD_LABELS = {
     ("viewflow.task", "owner_permission_obj_pk"): "办理范围",
