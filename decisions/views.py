@@ -270,10 +270,11 @@ class DecisionsApp(Application):
     icon = "gavel"
     app_name = "decisions"
     menu_template_name = "workflows/app_menu.html"
+    # (url name, label, icon[, permission the target needs]): links the user may not follow are not shown.
     menu_links = [
         ("decisions:list", "议题", "list_alt"),
-        ("decisions:new", "申报议题", "add_circle"),
-        ("decisions:meetings", "党委会", "groups"),
+        ("decisions:new", "申报议题", "add_circle", "decisions.propose"),
+        ("decisions:meetings", "党委会", "groups", "decisions.see_meeting"),
     ]
 
     list_path = path("", DecisionListView.as_view(), name="list")

@@ -202,7 +202,7 @@ class ElectionsApp(Application):
     menu_template_name = "workflows/app_menu.html"
     menu_links = [
         ("elections:list", "换届选举", "how_to_vote"),
-        ("elections:overview", "换届一览", "event_note"),
+        ("elections:overview", "换届一览", "event_note", "elections.overview"),
     ]
 
     list_path = path("", ElectionListView.as_view(), name="list")

@@ -217,17 +217,21 @@ def process_page_context(process, history) -> dict:
 
 
 def process_timeline(process):
-    """Finished and open human steps of a process, oldest first, for a timeline."""
+    """The human steps and waits (待上会, 会议表决) of a process, oldest first, by their Chinese titles.
+
+    Routing nodes (gateways, splits, joins), the start and the end are engine detail and never shown.
+    """
+    from .tasks.nodes import Handle
+
     tasks = (
-        Task.objects.filter(process=process)
-        .exclude(flow_task_type__in=["START", "END"])
+        Task.objects.filter(process=process, flow_task_type__in=["HUMAN", "FUNCTION"])
         .select_related("owner")
         .order_by("created", "pk")
     )
     return [
         {
-            "title": str(t.flow_task.task_title or t.flow_task.name) if t.flow_task else "",
-            "code": t.flow_task.name if t.flow_task else "",
+            "title": str(t.flow_task.task_title),
+            "code": t.flow_task.name,
             "status": task_service.API_STATUS.get(t.status, str(t.status).lower()),
             "owner": t.owner,
             "created": t.created,
@@ -235,7 +239,7 @@ def process_timeline(process):
             "human": t.flow_task_type == "HUMAN",
         }
         for t in tasks
-        if t.flow_task_type == "HUMAN" or t.status != "DONE"
+        if t.flow_task is not None and (t.flow_task_type == "HUMAN" or isinstance(t.flow_task, Handle))
     ]
 
 
@@ -288,7 +292,13 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         unit = self.object
         context["terms"] = unit.terms.order_by("-started")
         context["children"] = unit.children.order_by("code")
-        context["people"] = unit.people.filter(is_active=True).order_by("membership", "username")
+        context["people"] = unit.people.filter(is_active=True).order_by("membership", "name", "pk")
+        context["current_term"] = unit.current_term
+        # The last approved election (it started the current term); workflows never imports elections.
+        context["last_election"] = (
+            unit.elections.exclude(new_term=None).order_by("-held_on", "-pk").first()
+            if hasattr(unit, "elections") else None
+        )
         context["officers"] = committee_of(unit)
         context["secretary"] = (
             User.objects.filter(role_grants__role=Role.PARTY_SECRETARY, is_active=True).first()

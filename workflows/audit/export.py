@@ -69,7 +69,7 @@ def trail_workbook(filters: TrailFilters) -> bytes:
         for entry in entries:
             at = timezone.localtime(datetime.fromisoformat(entry["at"])).strftime("%Y-%m-%d %H:%M:%S")
             base = [at, entry.get("user_name") or entry["user"] or "系统", ACTION_LABELS.get(entry["action"], entry["action"]),
-                    entry["object_label"], entry["object"]]
+                    entry["object_label"], entry.get("object_display") or entry["object"]]
             changes = entry["changes_display"] or [{"label": "", "old": "", "new": ""}]
             for change in changes:
                 yield [*base, change["label"], change["old"], change["new"], entry["reason"], entry["record_hash"]]

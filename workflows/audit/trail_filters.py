@@ -38,7 +38,8 @@ def _flow_choices():
 class TrailFilterForm(forms.Form):
     """Filters of the trail page, its export and `GET /api/v1/audit/`."""
 
-    user = forms.CharField(label="操作人（用户名）", required=False, max_length=150)
+    # A person's name (or "姓名（党组织）" when names repeat), from the page; a username from the API.
+    user = forms.CharField(label="操作人", required=False, max_length=150)
     unit = forms.CharField(label="党组织（代码）", required=False, max_length=40)
     model = forms.ChoiceField(label="记录类型", required=False)
     flow = forms.ChoiceField(label="流程", required=False)
@@ -59,10 +60,21 @@ class TrailFilterForm(forms.Form):
         self.fields["flow"].error_messages["invalid_choice"] = "没有这个流程：%(value)s。"
 
     def clean_user(self):
-        username = self.cleaned_data["user"].strip()
-        if username and not User.objects.filter(username=username).exists():
-            raise forms.ValidationError("没有这个用户：%(value)s。", params={"value": username})
-        return username
+        """The operator's username, found by username or by name."""
+        value = self.cleaned_data["user"].strip()
+        if not value or User.objects.filter(username=value).exists():
+            return value
+        name, _paren, unit_name = value.removesuffix("）").partition("（")
+        people = User.objects.filter(name=name.strip())
+        if unit_name:
+            people = people.filter(unit__name=unit_name.strip())
+        found = list(people.values_list("username", flat=True)[:2])
+        if not found:
+            raise forms.ValidationError("没有这个用户：%(value)s。", params={"value": value})
+        if len(found) > 1:
+            raise forms.ValidationError("有多位人员名叫 %(value)s，请从列表中选择（姓名后附党组织）。",
+                                        params={"value": value})
+        return found[0]
 
     def clean_unit(self):
         code = self.cleaned_data["unit"].strip()
@@ -78,6 +90,23 @@ class TrailFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", "截止日期不能早于起始日期。")
         return data
+
+
+def operator_choices() -> list[str]:
+    """Names of everyone who appears as an operator in the trail ("姓名（党组织）" when names repeat)."""
+    history_models = chained_history_models()
+    ids = [m._base_manager.exclude(history_user=None).order_by().values_list("history_user_id") for m in history_models]
+    if not ids:
+        return []
+    user_ids = ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0]
+    people = list(User.objects.filter(pk__in=[pk for (pk,) in user_ids]).select_related("unit").order_by("name", "pk"))
+    counts: dict[str, int] = {}
+    for person in people:
+        counts[str(person)] = counts.get(str(person), 0) + 1
+    return [
+        f"{person}（{person.unit.name if person.unit_id else '无党组织'}）" if counts[str(person)] > 1 else str(person)
+        for person in people
+    ]
 
 
 @dataclass

@@ -16,7 +16,7 @@ from .chain import verify_chains
 from .compliance import COMPLIANCE_HEADER, checkers, compliance_items, compliance_rows
 from .export import trail_workbook, workbook_bytes
 from .trail import may_read_trail, trail_entries
-from .trail_filters import TrailFilterForm, TrailFilters, trail_queryset
+from .trail_filters import TrailFilterForm, TrailFilters, operator_choices, trail_queryset
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRAIL_PAGE_SIZE = 50
@@ -49,7 +49,8 @@ class TrailView(AuditAccessMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         form = TrailFilterForm(request.GET or None)
-        context = self.get_context_data(form=form)
+        context = self.get_context_data(form=form, units=Unit.objects.order_by("kind", "code"),
+                                        operators=operator_choices())
         if request.GET and not form.is_valid():
             return self.render_to_response(context, status=400)
         filters = TrailFilters.from_form(form) if request.GET else TrailFilters()
@@ -63,7 +64,6 @@ class TrailView(AuditAccessMixin, TemplateView):
             paginator=paginator,
             is_paginated=page.has_other_pages(),
             query=query,
-            units=Unit.objects.order_by("kind", "code"),
         )
         return self.render_to_response(context)
 
@@ -76,7 +76,8 @@ class TrailExportView(AuditAccessMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         form = TrailFilterForm(request.GET)
         if not form.is_valid():
-            context = self.get_context_data(form=form, entries=[], units=Unit.objects.order_by("kind", "code"))
+            context = self.get_context_data(form=form, entries=[], units=Unit.objects.order_by("kind", "code"),
+                                            operators=operator_choices())
             return self.render_to_response(context, status=400)
         content = trail_workbook(TrailFilters.from_form(form))
         return xlsx_response(content, f"变更记录-{stamp()}.xlsx")
