@@ -101,8 +101,9 @@ def test_branch_election_from_request_to_new_term(org, page, live_server):
     b.sign_in("zuzhi")
 
     def review(p):
-        for name in CANDIDATES:
-            assert p.locator(f"input[name=review_{pk(name)}][value=pass]").is_checked()
+        for name in CANDIDATES:  # nothing preselected: each candidate is decided on purpose
+            assert not p.locator(f"input[name=review_{pk(name)}][value=pass]").is_checked()
+            b.choose(f"review_{pk(name)}", "pass")
         assert "内科委员（" in p.content()
 
     b.do_task(f"候选人审查：{ELECTION}", review)
