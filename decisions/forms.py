@@ -180,6 +180,10 @@ class AttendanceForm(StepForm):
         self.meeting = meeting
         self.members = list(committee_members())
         self.opens_at = meeting.scheduled_at if meeting and timezone.now() < meeting.scheduled_at else None
+        # Shown above the form (task page), before anyone fills it in.
+        opens = timezone.localtime(self.opens_at) if self.opens_at else None
+        self.notice = (f"会议于{opens.year}年{opens.month}月{opens.day}日 {opens:%H:%M}开始，届时方可登记出席；"
+                       "下面的名单仅供预览。" if opens else "")
         leave = {}
         if meeting is not None:
             from .models.meeting import LeaveRequest

@@ -5,7 +5,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from viewflow.urls import Application
@@ -317,8 +316,6 @@ def meeting_task_page(*, task, user) -> dict:
     context = {"subject_template": "decisions/_meeting_subject.html", **selectors.meeting_materials(meeting)}
     step = task.flow_task.name if task.flow_task else ""
     context["current_steps"] = _current_steps(task.process)
-    if step == "attendance" and timezone.now() < meeting.scheduled_at:
-        context["attendance_opens_at"] = meeting.scheduled_at
     if step == "attendance":
         context["leave_requests"] = meeting.leave_requests.select_related("member")
     if step == "minutes_approve" and context["minutes"] is not None:

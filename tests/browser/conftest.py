@@ -27,9 +27,12 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+@pytest.fixture(params=[390, 1366], ids=["phone", "desktop"])
+def page(browser, request):
+    """Each journey runs on a 390 px phone and a 1366 px desktop."""
+    height = 844 if request.param == 390 else 900
+    context = browser.new_context(locale="zh-CN", viewport={"width": request.param, "height": height},
+                                  has_touch=request.param == 390)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

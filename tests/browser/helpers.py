@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 PASSWORD = "pw-for-e2e-1"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+def step_codes() -> set[str]:
+    """Every node name of every registered flow (none may reach the screen)."""
+    from workflows.tasks import registered_flows
+
+    return {node.name for entry in registered_flows().values() for node in entry.flow_class.instance.nodes()}
 
 
 class Browser:
     """One browser tab that people take turns at (cookies are cleared between people)."""
 
-    def __init__(self, page, live_server):
+    def __init__(self, page, live_server, name: str = "e2e"):
         self.page = page
         self.base = live_server.url
         self._passwords_set: set[str] = set()
         self.user = None
         self._action = None
+        self.name = name
+        self.shots = 0
+        self.codes = step_codes()
+
+    def check_page(self):
+        """Nothing scrolls sideways, no step code is on screen; keep a screenshot of what people saw."""
+        page = self.page
+        width = page.viewport_size["width"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.shots += 1
+        page.screenshot(path=str(ARTIFACTS / f"{self.name}-{width}-{self.shots:02d}.png"), full_page=True)
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            wide = page.evaluate(
+                """w => [...document.querySelectorAll('.hp-content *')]
+                   .filter(e => e.getBoundingClientRect().right > w + 1
+                                && ![...e.children].some(c => c.getBoundingClientRect().right > w + 1))
+                   .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().width))""",
+                width)
+            raise AssertionError(f"{page.url} ({page.inner_text('h1')}) overflows {width} px: {wide}")
+        text = page.inner_text("body")
+        found = sorted(code for code in self.codes if re.search(rf"(?<![\w/.:-]){code}(?![\w/.:-])", text))
+        assert not found, f"{page.url} shows step codes {found}"
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -21,6 +54,8 @@ class Browser:
     def goto(self, path: str):
         response = self.page.goto(self.url(path))
         self.page.wait_for_load_state("domcontentloaded")
+        if response is not None and response.ok and self.user is not None:
+            self.check_page()
         return response
 
     def sign_in(self, username: str):
@@ -52,6 +87,7 @@ class Browser:
         self.page.wait_for_load_state("domcontentloaded")
         assert "/workbench/tasks/" in self.page.url
         assert self.page.locator(".hp-actionbar button[type=submit]").first.is_visible()
+        self.check_page()
         self._action = None
         return self.page
 

@@ -23,7 +23,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
 
     from decisions.models import Decision, Meeting, Vote
 
-    b = Browser(page, live_server)
+    b = Browser(page, live_server, name="decision")
 
     # --- 党办 proposes the item ------------------------------------------------------------
     b.sign_in("dangban")
@@ -58,7 +58,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
     assert page.locator("td a", has_text=f"党支部前置研究：{TITLE}").is_visible()
 
     def branch_ok(p):
-        assert TITLE in p.locator(".hp-subject").inner_text()
+        assert TITLE in p.locator(".hp-subject").text_content()
         b.choose("opinion", "approve")
         p.fill("#id_comment", "支部委员会研究同意。")
 
@@ -186,7 +186,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
         b.sign_in("shuji")
 
         def approve(p):
-            assert "会议要求党委办公室督办落实。" in p.inner_text(".hp-subject")
+            assert "会议要求党委办公室督办落实。" in p.locator(".hp-subject").text_content()
             b.choose("approve", "true")
 
         b.do_task("纪要签发：党委会（紧急）", approve)

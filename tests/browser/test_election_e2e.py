@@ -27,7 +27,7 @@ def pick(page, field, username):
 def test_branch_election_from_request_to_new_term(org, page, live_server):
     from elections.models import Election, Recommendation
 
-    b = Browser(page, live_server)
+    b = Browser(page, live_server, name="election")
     today = timezone.localdate()
 
     # --- 一上: the branch secretary asks for the election ----------------------------------------
