@@ -75,10 +75,11 @@ class DecisionDetailView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         decision = selectors.get_visible_decision(self.request.user, kwargs["pk"])
         process = process_for(decision)
-        context.update(selectors.decision_materials(decision))
-        context.update(process_page_context(process, selectors.decision_history(decision)))
+        user = self.request.user
+        context.update(selectors.decision_materials(decision, user))
+        context.update(process_page_context(process, selectors.decision_history(decision, user)))
         context.update(
-            data=decision_data(decision),
+            data=decision_data(decision, user),
             may_withdraw=(decision.status in Decision.WITHDRAWABLE
                           and self.request.user.has_perm("decisions.withdraw", decision)),
             withdraw_form=WithdrawForm(),
@@ -162,7 +163,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
         meeting = selectors.get_visible_meeting(self.request.user, kwargs["pk"])
         process = process_for(meeting)
         context.update(selectors.meeting_materials(meeting))
-        context.update(process_page_context(process, selectors.meeting_history(meeting)))
+        context.update(process_page_context(process, selectors.meeting_history(meeting, self.request.user)))
         return context
 
 
@@ -204,7 +205,9 @@ class DecisionsApp(Application):
 
 def decision_task_page(*, task, user) -> dict:
     decision = Decision.objects.get(pk=task.process.artifact_object_id)
-    return {"subject_template": "decisions/_decision_subject.html", **selectors.decision_materials(decision)}
+    context = {"subject_template": "decisions/_decision_subject.html", **selectors.decision_materials(decision, user)}
+    context["secretary_vote_step"] = task.flow_task.name == "secretary_vote"
+    return context
 
 
 def meeting_task_page(*, task, user) -> dict:

@@ -60,7 +60,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
 
     def branch_ok(p):
         assert TITLE in p.locator(".hp-subject").inner_text()
-        p.select_option("#id_opinion", "approve")
+        p.check("input[name=opinion][value=approve]")
         p.fill("#id_comment", "支部委员会研究同意。")
 
     b.do_task(f"党支部前置研究：{TITLE}", branch_ok)
@@ -73,7 +73,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
     b.sign_in("dangban")
 
     def risk(p):
-        p.select_option("#id_level", "low")
+        p.check("input[name=level][value=low]")
         p.fill("#id_notes", "经评估，意识形态风险低，施工期间做好患者分流。")
 
     b.do_task(f"风险评估：{TITLE}", risk)
@@ -82,13 +82,13 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
     b.sign_in("shuji")
 
     def communicate(p):
-        p.select_option("#id_consensus", "true")
+        p.check("input[name=consensus][value=true]")
         p.fill("#id_notes", "与院长沟通，意见一致。")
 
     b.do_task(f"书记院长会前沟通：{TITLE}", communicate)
 
     def agenda(p):
-        p.select_option("#id_accept", "true")
+        p.check("input[name=accept][value=true]")
 
     b.do_task(f"议题审定：{TITLE}", agenda)
     b.goto(detail_url)
@@ -147,7 +147,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
             b.sign_in(username)
 
             def vote(p, username=username):
-                p.select_option("#id_vote", "agree")
+                p.check("input[name=vote][value=agree]")
                 p.fill("#id_comment", f"{username} 同意")
 
             b.do_task(f"表决：{TITLE}", vote)
@@ -162,7 +162,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
 
         def secretary(p):
             assert p.locator("text=委员1").first.is_visible()  # earlier votes are shown
-            p.select_option("#id_vote", "agree")
+            p.check("input[name=vote][value=agree]")
 
         b.do_task(f"书记末位表态：{TITLE}", secretary)
         b.goto(detail_url)
@@ -186,7 +186,7 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
 
         def approve(p):
             assert "会议要求党委办公室督办落实。" in p.inner_text(".hp-subject")
-            p.select_option("#id_approve", "true")
+            p.check("input[name=approve][value=true]")
 
         b.do_task("纪要签发：党委会（紧急）", approve)
 
