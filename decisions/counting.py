@@ -30,6 +30,7 @@ class Tally:
     disagree: int
     abstain: int
     members: int
+    defer: int = 0  # 缓议, on cadre appointments
 
     @property
     def passed(self) -> bool:
@@ -39,7 +40,7 @@ class Tally:
 
 def tally(votes: list[str], *, members: int) -> Tally:
     return Tally(agree=votes.count("agree"), disagree=votes.count("disagree"), abstain=votes.count("abstain"),
-                 members=members)
+                 members=members, defer=votes.count("defer"))
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Progress:
     agree: int
     disagree: int
     abstain: int
+    defer: int  # 缓议 (cadre appointments)
     members: int  # all committee members (应到会委员)
     present: int  # members present at the meeting
     eligible: int  # present and not recused, the presider included
@@ -82,12 +84,13 @@ class Progress:
             return f"书记已回避本议题；同意{self.agree}票未超过全体委员{self.members}人的半数，确认后本议题不通过。"
         if self.passes_with_presider:
             return (f"书记同意则本议题通过（同意将达{self.agree + 1}票，超过全体委员{self.members}人的半数）；"
-                    "书记不同意或弃权则不通过。")
+                    "否则不通过。")
         return f"即使书记同意，同意票也只有{self.agree + 1}票，未超过全体委员{self.members}人的半数，本议题不能通过。"
 
 
 def progress(votes: list[str], *, members: int, present: int, eligible: int, not_voted: list[str],
              presider_votes: bool) -> Progress:
     counted = tally(votes, members=members)
-    return Progress(agree=counted.agree, disagree=counted.disagree, abstain=counted.abstain, members=members,
+    return Progress(agree=counted.agree, disagree=counted.disagree, abstain=counted.abstain, defer=counted.defer,
+                    members=members,
                     present=present, eligible=eligible, not_voted=tuple(not_voted), presider_votes=presider_votes)

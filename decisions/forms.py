@@ -142,17 +142,41 @@ class AgendaReviewForm(StepForm):
     comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _vote_choices(choices):
+    return [(c.value, c.label) for c in choices]
+
+
 class VoteForm(StepForm):
-    vote = forms.ChoiceField(label="表决意见", choices=Vote.Choice.choices, widget=forms.RadioSelect,
+    """A member's vote: 同意/不同意/弃权, or 同意/不同意/缓议 on a cadre appointment (domain.md D)."""
+
+    vote = forms.ChoiceField(label="表决意见", choices=_vote_choices(Vote.ORDINARY_CHOICES), widget=forms.RadioSelect,
                              error_messages={"required": "请选择表决意见。", "invalid_choice": "表决意见须为同意、不同意或弃权。"})
     comment = forms.CharField(label="意见说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.task is not None and self.task.process.artifact.is_cadre_appointment():
+            field = self.fields["vote"]
+            field.choices = _vote_choices(Vote.CADRE_CHOICES)
+            field.error_messages["invalid_choice"] = "干部任免议题的表决意见须为同意、不同意或缓议。"
+
 
 class SecretaryVoteForm(StepForm):
-    vote = forms.ChoiceField(label="表决意见", required=False, choices=Vote.Choice.choices, widget=forms.RadioSelect,
-                             error_messages={"invalid_choice": "表决意见须为同意、不同意或弃权。"})
+    """The presider's 末位表态. On a cadre appointment the choices are 同意/不同意; the presider's 缓议
+    is `defer` (暂缓表决), which postpones the item to a later meeting."""
+
+    vote = forms.ChoiceField(label="表决意见", required=False, choices=_vote_choices(Vote.ORDINARY_CHOICES),
+                             widget=forms.RadioSelect, error_messages={"invalid_choice": "表决意见须为同意、不同意或弃权。"})
     defer = forms.BooleanField(label="暂缓表决（分歧较大）", required=False)
     comment = forms.CharField(label="意见说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.task is not None and self.task.process.artifact.is_cadre_appointment():
+            field = self.fields["vote"]
+            field.choices = _vote_choices((Vote.Choice.AGREE, Vote.Choice.DISAGREE))
+            field.error_messages["invalid_choice"] = "干部任免议题的表决意见须为同意或不同意；需缓议请选择暂缓表决。"
+            self.fields["defer"].label = "缓议（暂缓表决）"
 
 
 class ImplementForm(StepForm):

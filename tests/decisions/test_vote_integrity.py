@@ -4,10 +4,12 @@ and the secretary sees the tally before the 末位表态."""
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from decisions import forms
 from decisions.counting import progress
-from decisions.models import Decision
+from decisions.models import Decision, Vote
+from decisions.services.voting import vote_cast
 
 from .helpers import attendance, complete, do, open_tasks, schedule, submit, task_for, to_awaiting_meeting
 
@@ -225,3 +227,39 @@ def test_communicate_requires_a_choice(org, api, clock):
     task = task_for(Decision.objects.get(pk=pk), "communicate")
     response = complete(api, org["shuji"], task, {"notes": "x"})
     assert response.status_code == 400 and "请选择是或否" in response.json()["errors"]["consensus"][0]
+
+
+def test_cadre_appointment_votes_offer_defer_not_abstain(org, api, web, clock):
+    pk = submit(api, org["dangban"], title="任命内科主任", category="cadre_appointment")["id"]
+    to_awaiting_meeting(api, org, pk, cadre=True)
+    meeting = schedule(api, org, [pk])
+    clock.move_to(meeting.scheduled_at)
+    assert attendance(api, org, meeting).status_code == 200
+    decision = Decision.objects.get(pk=pk)
+    task = task_for(decision, "vote", org["weiyuan1"])
+    html = web(org["weiyuan1"]).get(f"/workbench/tasks/{task.pk}/").content.decode()
+    assert {v for n, v in _parse(html).radios if n == "vote"} == {"agree", "disagree", "defer"}
+    assert "缓议" in html and not _parse(html).checked
+    refused = complete(api, org["weiyuan1"], task, {"vote": "abstain"})
+    assert refused.status_code == 400 and "缓议" in refused.json()["errors"]["vote"][0]
+    with pytest.raises(ValidationError):  # the service refuses it too, whatever the entry point
+        vote_cast(decision=decision, user=org["weiyuan2"], vote="abstain")
+    assert not Vote.objects.filter(decision=decision).exists()
+    assert complete(api, org["weiyuan1"], task, {"vote": "defer", "comment": "需进一步考察"}).status_code == 200
+    for other in open_tasks(decision, "vote"):
+        assert complete(api, other.owner, other, {"vote": "agree", "comment": ""}).status_code == 200
+    secretary = task_for(decision, "secretary_vote", org["shuji"])
+    html = web(org["shuji"]).get(f"/workbench/tasks/{secretary.pk}/").content.decode()
+    assert {v for n, v in _parse(html).radios if n == "vote"} == {"agree", "disagree"}
+    assert "<dt>缓议</dt><dd>1票</dd>" in html and "缓议（暂缓表决）" in html
+    assert complete(api, org["shuji"], secretary, {"vote": "abstain"}).status_code == 400
+    data = complete(api, org["shuji"], secretary, {"vote": "agree", "comment": ""}).json()
+    assert data["subject"]["result"] == {"outcome": "passed", "agree": 8, "disagree": 0, "abstain": 0, "defer": 1,
+                                         "members": 9, "present": 9}
+    assert "缓议1票" in decision.results.get().tally_text
+
+
+def test_ordinary_item_refuses_defer_vote(org, api, voting):
+    task = task_for(voting, "vote", org["weiyuan2"])
+    refused = complete(api, org["weiyuan2"], task, {"vote": "defer"})
+    assert refused.status_code == 400 and "弃权" in refused.json()["errors"]["vote"][0]
