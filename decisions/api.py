@@ -34,7 +34,7 @@ class DecisionListView(GenericAPIView):
     @extend_schema(operation_id="decisions_list", responses={200: dict})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([decision_data(d) for d in page])
+        return self.get_paginated_response([decision_data(d, request.user) for d in page])
 
     @extend_schema(request=dict, responses={201: dict})
     def post(self, request):
@@ -43,13 +43,13 @@ class DecisionListView(GenericAPIView):
         if not form.is_valid():
             raise FormInvalid(form)
         decision = services.decision_submit(user=request.user, **form.cleaned_data)
-        return Response(decision_data(decision), status=status.HTTP_201_CREATED)
+        return Response(decision_data(decision, request.user), status=status.HTTP_201_CREATED)
 
 
 class DecisionDetailView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, pk):
-        return Response(decision_data(selectors.get_visible_decision(request.user, pk)))
+        return Response(decision_data(selectors.get_visible_decision(request.user, pk), request.user))
 
 
 class DecisionWithdrawView(APIView):
@@ -61,7 +61,7 @@ class DecisionWithdrawView(APIView):
         if not form.is_valid():
             raise FormInvalid(form)
         decision = services.decision_withdraw(decision=decision, user=request.user, reason=form.cleaned_data["reason"])
-        return Response(decision_data(decision))
+        return Response(decision_data(decision, request.user))
 
 
 class DecisionCloseExpertReviewView(APIView):
@@ -71,14 +71,14 @@ class DecisionCloseExpertReviewView(APIView):
     def post(self, request, pk):
         decision = selectors.get_visible_decision(request.user, pk)
         services.decision_expert_review_close(decision=decision, user=request.user)
-        return Response(decision_data(selectors.get_visible_decision(request.user, pk)))
+        return Response(decision_data(selectors.get_visible_decision(request.user, pk), request.user))
 
 
 class DecisionHistoryView(APIView):
     @extend_schema(responses={200: OpenApiTypes.ANY})
     def get(self, request, pk):
         decision = selectors.get_visible_decision(request.user, pk)
-        return Response(selectors.decision_history(decision))
+        return Response(selectors.decision_history(decision, request.user))
 
 
 class MeetingListView(GenericAPIView):
@@ -111,7 +111,7 @@ class MeetingDetailView(APIView):
 class MeetingHistoryView(APIView):
     @extend_schema(responses={200: OpenApiTypes.ANY})
     def get(self, request, pk):
-        return Response(selectors.meeting_history(selectors.get_visible_meeting(request.user, pk)))
+        return Response(selectors.meeting_history(selectors.get_visible_meeting(request.user, pk), request.user))
 
 
 class MeetingLeaveView(APIView):

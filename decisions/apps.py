@@ -15,7 +15,7 @@ class DecisionsConfig(AppConfig):
         from .serializers import decision_data, meeting_data
         from .views import decision_task_page, meeting_task_page
 
-        register_flow(DecisionFlow, model=Decision, serialize=lambda obj, request: decision_data(obj),
+        register_flow(DecisionFlow, model=Decision, serialize=lambda obj, request: decision_data(obj, request.user),
                       page=decision_task_page)
         register_flow(MeetingFlow, model=Meeting, serialize=lambda obj, request: meeting_data(obj),
                       page=meeting_task_page)

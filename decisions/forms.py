@@ -1,6 +1,7 @@
 """Forms: the proposal form (submit / revise), step payloads and the meeting form.
 
-The same forms validate the HTML pages and the API payloads.
+The same forms validate the HTML pages and the API payloads. A step's choices are radio buttons
+with nothing chosen beforehand: the person acting must pick one (the API requires it too).
 """
 
 from django import forms
@@ -11,7 +12,7 @@ from workflows.tasks.forms import JSONDictField, StepForm, UsernameListField
 
 from .models import Decision, Opinion, Vote
 
-BOOL_CHOICES = [("", "请选择"), ("true", "是"), ("false", "否")]
+BOOL_CHOICES = [("true", "是"), ("false", "否")]
 
 
 class UnitField(forms.Field):
@@ -38,7 +39,9 @@ class UnitField(forms.Field):
 
 
 class RequiredBooleanField(forms.TypedChoiceField):
-    """true/false that must be given (JSON bool or "true"/"false")."""
+    """true/false that must be given (JSON bool or "true"/"false"); two radio buttons, neither chosen."""
+
+    widget = forms.RadioSelect
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", BOOL_CHOICES)
@@ -57,7 +60,7 @@ class DecisionForm(StepForm):
     """议题申报 / 修改重报."""
 
     title = forms.CharField(label="议题名称", max_length=200, error_messages={"required": "请填写议题名称。"})
-    category = forms.ChoiceField(label="类别", choices=Decision.Category.choices,
+    category = forms.ChoiceField(label="类别", choices=[("", "请选择"), *Decision.Category.choices],
                                  error_messages={"required": "请选择议题类别。", "invalid_choice": "议题类别不正确。"})
     summary = forms.CharField(label="背景与方案", widget=forms.Textarea(attrs={"rows": 6}),
                               error_messages={"required": "请填写背景与方案。"})
@@ -100,6 +103,7 @@ class DecisionForm(StepForm):
 
 class ReviewForm(StepForm):
     opinion = forms.ChoiceField(label="意见", choices=[("approve", "同意"), ("return", "退回修改")],
+                                widget=forms.RadioSelect,
                                 error_messages={"required": "请选择意见。", "invalid_choice": "意见须为同意或退回。"})
     comment = forms.CharField(label="说明/退回理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -114,39 +118,65 @@ class OrganizationReviewForm(ReviewForm):
 class ExpertReviewForm(StepForm):
     opinion = forms.ChoiceField(label="论证意见",
                                 choices=[("agree", "同意"), ("disagree", "不同意"), ("conditional", "有条件同意")],
+                                widget=forms.RadioSelect,
                                 error_messages={"required": "请选择论证意见。", "invalid_choice": "论证意见不正确。"})
     comment = forms.CharField(label="书面意见", widget=forms.Textarea(attrs={"rows": 4}),
                               error_messages={"required": "请填写书面论证意见。"})
 
 
 class RiskAssessmentForm(StepForm):
-    level = forms.ChoiceField(label="风险等级（含意识形态风险）", choices=Opinion.Level.choices,
+    level = forms.ChoiceField(label="风险等级（含意识形态风险）", choices=Opinion.Level.choices, widget=forms.RadioSelect,
                               error_messages={"required": "请选择风险等级。", "invalid_choice": "风险等级须为低、中或高。"})
     notes = forms.CharField(label="评估说明", widget=forms.Textarea(attrs={"rows": 4}),
                             error_messages={"required": "请填写评估说明。"})
 
 
 class CommunicateForm(StepForm):
-    consensus = RequiredBooleanField(label="书记与院长达成一致")
+    consensus = RequiredBooleanField(label="书记与院长达成一致",
+                                     choices=[("true", "达成一致"), ("false", "未达成一致（退回修改）")])
     notes = forms.CharField(label="沟通情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AgendaReviewForm(StepForm):
-    accept = RequiredBooleanField(label="列入会议议程")
+    accept = RequiredBooleanField(label="列入会议议程", choices=[("true", "列入议程"), ("false", "退回修改")])
     comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _vote_choices(choices):
+    return [(c.value, c.label) for c in choices]
+
+
 class VoteForm(StepForm):
-    vote = forms.ChoiceField(label="表决意见", choices=Vote.Choice.choices,
+    """A member's vote: 同意/不同意/弃权, or 同意/不同意/缓议 on a cadre appointment (domain.md D)."""
+
+    vote = forms.ChoiceField(label="表决意见", choices=_vote_choices(Vote.ORDINARY_CHOICES), widget=forms.RadioSelect,
                              error_messages={"required": "请选择表决意见。", "invalid_choice": "表决意见须为同意、不同意或弃权。"})
     comment = forms.CharField(label="意见说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.task is not None and self.task.process.artifact.is_cadre_appointment():
+            field = self.fields["vote"]
+            field.choices = _vote_choices(Vote.CADRE_CHOICES)
+            field.error_messages["invalid_choice"] = "干部任免议题的表决意见须为同意、不同意或缓议。"
+
 
 class SecretaryVoteForm(StepForm):
-    vote = forms.ChoiceField(label="表决意见", required=False, choices=[("", "—"), *Vote.Choice.choices],
-                             error_messages={"invalid_choice": "表决意见须为同意、不同意或弃权。"})
+    """The presider's 末位表态. On a cadre appointment the choices are 同意/不同意; the presider's 缓议
+    is `defer` (暂缓表决), which postpones the item to a later meeting."""
+
+    vote = forms.ChoiceField(label="表决意见", required=False, choices=_vote_choices(Vote.ORDINARY_CHOICES),
+                             widget=forms.RadioSelect, error_messages={"invalid_choice": "表决意见须为同意、不同意或弃权。"})
     defer = forms.BooleanField(label="暂缓表决（分歧较大）", required=False)
     comment = forms.CharField(label="意见说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.task is not None and self.task.process.artifact.is_cadre_appointment():
+            field = self.fields["vote"]
+            field.choices = _vote_choices((Vote.Choice.AGREE, Vote.Choice.DISAGREE))
+            field.error_messages["invalid_choice"] = "干部任免议题的表决意见须为同意或不同意；需缓议请选择暂缓表决。"
+            self.fields["defer"].label = "缓议（暂缓表决）"
 
 
 class ImplementForm(StepForm):
@@ -182,7 +212,7 @@ class AttendanceForm(StepForm):
         self.opens_at = meeting.scheduled_at if meeting and timezone.now() < meeting.scheduled_at else None
         # Shown above the form (task page), before anyone fills it in.
         opens = timezone.localtime(self.opens_at) if self.opens_at else None
-        self.notice = (f"会议于{opens.year}年{opens.month}月{opens.day}日 {opens:%H:%M}开始，届时方可登记出席；"
+        self.notice = (f"会议于{opens.year}年{opens.month}月{opens.day}日 {opens:%H:%M}开始，届时方可登记出席。"
                        "下面的名单仅供预览。" if opens else "")
         leave = {}
         if meeting is not None:
@@ -237,7 +267,7 @@ class MinutesDraftForm(StepForm):
 
 
 class MinutesApproveForm(StepForm):
-    approve = RequiredBooleanField(label="签发")
+    approve = RequiredBooleanField(label="签发", choices=[("true", "签发"), ("false", "退回修改")])
     comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

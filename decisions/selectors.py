@@ -13,7 +13,7 @@ from workflows.org.permissions import has_role, is_committee_member, is_read_onl
 from workflows.org.roles import Role
 from workflows.tasks import process_for
 
-from .models import Attendance, Decision, Meeting, Recusal
+from .models import Attendance, Decision, Meeting, Opinion, Recusal, Vote, VoteResult
 
 
 def user_by_pk(pk):
@@ -126,15 +126,16 @@ def get_visible_meeting(user, pk) -> Meeting:
         raise Http404 from None
 
 
-def decision_history(decision) -> list[dict]:
+def decision_history(decision, user=None) -> list[dict]:
+    """Every change to the decision; for `user`, without the votes and opinions not visible to them yet."""
     from workflows.audit.history import history_entries
 
-    from .models import AgendaItem, ImplementationReport, Opinion, Recusal, Vote, VoteResult
+    from .models import AgendaItem, ImplementationReport, Recusal, VoteResult
 
     entries = history_entries(
         decision,
-        Opinion.objects.filter(decision=decision),
-        Vote.objects.filter(decision=decision),
+        visible_opinions(user, decision),
+        visible_votes(user, decision),
         VoteResult.objects.filter(decision=decision),
         ImplementationReport.objects.filter(decision=decision),
         AgendaItem.objects.filter(decision=decision),
@@ -146,10 +147,11 @@ def decision_history(decision) -> list[dict]:
     return entries
 
 
-def meeting_history(meeting) -> list[dict]:
+def meeting_history(meeting, user=None) -> list[dict]:
+    """Every change to the meeting; for `user`, without the votes not visible to them yet."""
     from workflows.audit.history import history_entries
 
-    from .models import AgendaItem, Attendance, Minutes, MinutesCorrection, Recusal, Vote, VoteResult
+    from .models import AgendaItem, Attendance, Minutes, MinutesCorrection, Recusal, VoteResult
 
     minutes = Minutes.objects.filter(meeting=meeting)
     entries = history_entries(
@@ -157,7 +159,7 @@ def meeting_history(meeting) -> list[dict]:
         AgendaItem.objects.filter(meeting=meeting),
         Attendance.objects.filter(meeting=meeting),
         Recusal.objects.filter(meeting=meeting),
-        Vote.objects.filter(meeting=meeting),
+        visible_meeting_votes(user, meeting),
         VoteResult.objects.filter(meeting=meeting),
         minutes,
         MinutesCorrection.objects.filter(minutes__in=minutes),
@@ -189,14 +191,137 @@ def step_entries(process) -> list[dict]:
     return entries
 
 
+# --- who sees which votes and opinions (one rule for the pages, the API and the history) -----
+#
+# Votes at the 党委会 are not secret, but nobody may be swayed by them: while an item is being voted,
+# a member sees the other members' votes only once their own is cast. The presider (who votes last,
+# 末位表态) sees them once every other member has voted; office staff and auditors always. Absent or
+# recused members and everybody else who may see the item see the votes when it is settled.
+# Likewise an expert with an open expert_review task does not see the other experts' opinions of
+# that round until they have answered.
+
+
+def open_voting_meeting(decision):
+    """The meeting where the item is being voted right now (no result yet), or None."""
+    meeting = decision.meeting
+    if meeting is None or decision.status != Decision.Status.VOTING:
+        return None
+    if VoteResult.objects.filter(decision=decision, meeting=meeting).exists():
+        return None
+    return meeting
+
+
+def may_see_open_votes(user, decision, meeting) -> bool:
+    """`user` may see the others' votes on `decision` at `meeting` while the vote is still open."""
+    if user is None:
+        return True
+    if Vote.objects.filter(decision=decision, meeting=meeting, member=user).exists():
+        return True
+    voters = member_voter_ids(meeting, decision)
+    if user.pk in voters:
+        return False  # a member who has not voted yet
+    if user.pk == meeting.presider_id:
+        voted = set(Vote.objects.filter(decision=decision, meeting=meeting).values_list("member_id", flat=True))
+        return set(voters) <= voted
+    return has_role(user, Role.OFFICE_STAFF) or is_read_only(user)
+
+
+def _votes_hidden_at(user, decision):
+    """The open meeting whose votes `user` may not see yet, or None."""
+    meeting = open_voting_meeting(decision)
+    if meeting is None or may_see_open_votes(user, decision, meeting):
+        return None
+    return meeting
+
+
+def visible_votes(user, decision):
+    """The decision's votes `user` may see (all of them when `user` is None)."""
+    qs = Vote.objects.filter(decision=decision)
+    meeting = _votes_hidden_at(user, decision)
+    if meeting is not None:
+        qs = qs.exclude(Q(meeting=meeting) & ~Q(member=user))
+    return qs
+
+
+def votes_withheld(user, decision) -> bool:
+    """Other members' votes exist (or will) that `user` may not see yet."""
+    return _votes_hidden_at(user, decision) is not None
+
+
+def visible_meeting_votes(user, meeting):
+    """The votes of a meeting `user` may see: of each item still being voted, as `visible_votes`."""
+    qs = Vote.objects.filter(meeting=meeting)
+    if user is None:
+        return qs
+    voting = Decision.objects.filter(meeting=meeting, status=Decision.Status.VOTING)
+    for decision in voting:
+        if _votes_hidden_at(user, decision) == meeting:
+            qs = qs.exclude(Q(decision=decision) & ~Q(member=user))
+    return qs
+
+
+def _open_expert_task(user, decision):
+    if user is None or not user.is_authenticated:
+        return None
+    process = process_for(decision)
+    if process is None:
+        return None
+    return (Task.objects.filter(process=process, owner=user, flow_task__endswith=".expert_review",
+                                status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))
+            .order_by("created").first())
+
+
+def visible_opinions(user, decision):
+    """The decision's opinions `user` may see: an expert who has not answered yet sees no other
+    expert's opinion of the current round (all of them when `user` is None)."""
+    qs = Opinion.objects.filter(decision=decision)
+    task = _open_expert_task(user, decision)
+    if task is not None:
+        qs = qs.exclude(Q(step=Opinion.Step.EXPERT_REVIEW, created__gte=task.created) & ~Q(author=user))
+    return qs
+
+
+def opinions_withheld(user, decision) -> bool:
+    return _open_expert_task(user, decision) is not None
+
+
+def vote_progress(decision, meeting):
+    """The tally so far of the members' votes on `decision` at `meeting` (counting.Progress)."""
+    from .counting import progress
+
+    member_votes = list(Vote.objects.filter(decision=decision, meeting=meeting, is_secretary=False)
+                        .values_list("member_id", "vote"))
+    voted = {member_id for member_id, _ in member_votes}
+    eligible = eligible_voter_ids(meeting, decision)
+    waiting = User.objects.filter(pk__in=set(member_voter_ids(meeting, decision)) - voted).order_by("username")
+    return progress(
+        [vote for _, vote in member_votes], members=committee_members().count(),
+        present=len(present_member_ids(meeting)), eligible=len(eligible),
+        not_voted=[u.name or u.username for u in waiting], presider_votes=meeting.presider_id in eligible,
+    )
+
+
+def visible_vote_progress(user, decision):
+    """The tally so far while the item is being voted, for whoever may see the open votes; else None."""
+    meeting = open_voting_meeting(decision)
+    if meeting is None or not may_see_open_votes(user, decision, meeting):
+        return None
+    return vote_progress(decision, meeting)
+
+
 # --- what the decision and meeting pages show ---------------------------------------------
 
 
-def decision_materials(decision) -> dict:
+def decision_materials(decision, user=None) -> dict:
+    """What the decision page and its task pages show `user` (everything when `user` is None)."""
     return {
         "decision": decision,
-        "opinions": decision.opinions.select_related("author").order_by("pk"),
-        "votes": decision.votes.select_related("member", "meeting").order_by("meeting_id", "is_secretary", "pk"),
+        "opinions": visible_opinions(user, decision).select_related("author").order_by("pk"),
+        "votes": visible_votes(user, decision).select_related("member", "meeting")
+        .order_by("meeting_id", "is_secretary", "pk"),
+        "votes_withheld": votes_withheld(user, decision),
+        "opinions_withheld": opinions_withheld(user, decision),
+        "vote_progress": visible_vote_progress(user, decision),
         "results": decision.results.select_related("meeting").order_by("pk"),
         "reports": decision.reports.select_related("author").order_by("pk"),
         "recusals": decision.recusals.select_related("member", "meeting").order_by("pk"),

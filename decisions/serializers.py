@@ -2,8 +2,12 @@
 
 from workflows.tasks import active_step_names, process_for
 
+from .selectors import visible_opinions, visible_votes
 
-def decision_data(decision) -> dict:
+
+def decision_data(decision, user=None) -> dict:
+    """The decision as `user` may see it: votes and expert opinions not visible to them yet are left
+    out (see selectors.visible_votes / visible_opinions); `user=None` is the full record."""
     process = process_for(decision)
     result = decision.latest_result()
     return {
@@ -28,7 +32,13 @@ def decision_data(decision) -> dict:
             {"step": o.step, "user": o.author.username, "opinion": o.opinion, "comment": o.comment,
              "discipline_opinion": o.discipline_opinion, "level": o.level, "consensus": o.consensus,
              "at": o.created.isoformat()}
-            for o in decision.opinions.select_related("author").order_by("pk")
+            for o in visible_opinions(user, decision).select_related("author").order_by("pk")
+        ],
+        "votes": [
+            {"meeting_id": v.meeting_id, "user": v.member.username, "vote": v.vote, "comment": v.comment,
+             "is_secretary": v.is_secretary, "at": v.created.isoformat()}
+            for v in visible_votes(user, decision).select_related("member").order_by("meeting_id", "is_secretary",
+                                                                                   "pk")
         ],
     }
 

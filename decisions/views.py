@@ -78,10 +78,11 @@ class DecisionDetailView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         decision = selectors.get_visible_decision(self.request.user, kwargs["pk"])
         process = process_for(decision)
-        context.update(selectors.decision_materials(decision))
-        context.update(process_page_context(process, selectors.decision_history(decision)))
+        user = self.request.user
+        context.update(selectors.decision_materials(decision, user))
+        context.update(process_page_context(process, selectors.decision_history(decision, user)))
         context.update(
-            data=decision_data(decision),
+            data=decision_data(decision, user),
             may_withdraw=(decision.status in Decision.WITHDRAWABLE
                           and self.request.user.has_perm("decisions.withdraw", decision)),
             withdraw_form=WithdrawForm(),
@@ -166,7 +167,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
         meeting = selectors.get_visible_meeting(user, kwargs["pk"])
         process = process_for(meeting)
         context.update(selectors.meeting_materials(meeting))
-        context.update(process_page_context(process, selectors.meeting_history(meeting)))
+        context.update(process_page_context(process, selectors.meeting_history(meeting, self.request.user)))
         open_for_changes = may_change(meeting)
         context.update(
             current_steps=_current_steps(process),
@@ -308,7 +309,11 @@ def _current_steps(process) -> list[str]:
 
 def decision_task_page(*, task, user) -> dict:
     decision = Decision.objects.get(pk=task.process.artifact_object_id)
-    return {"subject_template": "decisions/_decision_subject.html", **selectors.decision_materials(decision)}
+    context = {"subject_template": "decisions/_decision_subject.html", **selectors.decision_materials(decision, user)}
+    context["secretary_vote_step"] = task.flow_task.name == "secretary_vote"
+    if context["secretary_vote_step"] and context.get("vote_progress"):
+        context["step_summary_template"] = "decisions/_vote_progress.html"  # above the form, not folded away
+    return context
 
 
 def meeting_task_page(*, task, user) -> dict:
@@ -320,4 +325,5 @@ def meeting_task_page(*, task, user) -> dict:
         context["leave_requests"] = meeting.leave_requests.select_related("member")
     if step == "minutes_approve" and context["minutes"] is not None:
         context["minutes_preview"] = minutes_content(meeting)
+        context["step_summary_template"] = "decisions/_minutes_preview.html"  # read before signing
     return context

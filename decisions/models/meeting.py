@@ -148,6 +148,10 @@ class Vote(models.Model):
         AGREE = "agree", _("同意")
         DISAGREE = "disagree", _("不同意")
         ABSTAIN = "abstain", _("弃权")
+        DEFER = "defer", _("缓议")  # cadre appointments only, instead of abstain
+
+    CADRE_CHOICES = (Choice.AGREE, Choice.DISAGREE, Choice.DEFER)
+    ORDINARY_CHOICES = (Choice.AGREE, Choice.DISAGREE, Choice.ABSTAIN)
 
     decision = models.ForeignKey(Decision, verbose_name=_("议题"), on_delete=models.PROTECT, related_name="votes")
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="votes")
@@ -196,13 +200,22 @@ class VoteResult(models.Model):
         return f"{self.decision} {self.get_outcome_display()}"
 
     def as_dict(self) -> dict:
-        return {"outcome": self.outcome, "agree": self.agree, "disagree": self.disagree, "abstain": self.abstain,
+        data = {"outcome": self.outcome, "agree": self.agree, "disagree": self.disagree, "abstain": self.abstain,
                 "members": self.members, "present": self.present}
+        if self.decision.is_cadre_appointment():
+            data["defer"] = self.defer_votes
+        return data
+
+    @property
+    def defer_votes(self) -> int:
+        """缓议 votes on a cadre appointment (counted from the votes, which are never edited)."""
+        return Vote.objects.filter(decision_id=self.decision_id, meeting_id=self.meeting_id,
+                                   vote=Vote.Choice.DEFER).count()
 
     @property
     def tally_text(self) -> str:
-        return (f"应到委员{self.members}人，实到{self.present}人；同意{self.agree}票，"
-                f"不同意{self.disagree}票，弃权{self.abstain}票。")
+        last = (f"缓议{self.defer_votes}票" if self.decision.is_cadre_appointment() else f"弃权{self.abstain}票")
+        return f"应到委员{self.members}人，实到{self.present}人；同意{self.agree}票，不同意{self.disagree}票，{last}。"
 
 
 class Minutes(models.Model):

@@ -33,6 +33,9 @@ def vote_cast(*, decision: Decision, user: User, vote: str, comment: str = "") -
         raise PermissionDenied("您已回避本议题，不能表决。")
     if user.pk not in selectors.eligible_voter_ids(meeting, decision):
         raise PermissionDenied("您未出席本次会议，不能表决。")
+    if vote not in (Vote.CADRE_CHOICES if decision.is_cadre_appointment() else Vote.ORDINARY_CHOICES):
+        raise ValidationError({"vote": ["干部任免议题的表决意见须为同意、不同意或缓议。" if decision.is_cadre_appointment()
+                                        else "表决意见须为同意、不同意或弃权。"]})
     return record_create_once(Vote(decision=decision, meeting=meeting, member=user, vote=vote, comment=comment),
                               duplicate_message=DUPLICATE_VOTE)
 

@@ -162,7 +162,9 @@ def test_major_matter_from_proposal_to_archive(org, page, live_server):
         b.sign_in("shuji")
 
         def secretary(p):
-            assert p.locator("text=委员1").first.is_visible()  # earlier votes are shown
+            progress = p.locator("[data-vote-progress]")  # the tally so far, above the form
+            assert progress.is_visible() and "同意" in progress.inner_text()
+            assert "委员1" in p.locator(".hp-subject").text_content()  # earlier votes are in the materials
             b.choose("vote", "agree")
 
         b.do_task(f"书记末位表态：{TITLE}", secretary)
