@@ -193,6 +193,7 @@ def test_postgres_refuses_truncating_history_and_the_ledger(org):
     seal_history()
     for table in (quoted(Unit.history.model), quoted(LedgerEntry), quoted(Checkpoint)):
         with pytest.raises(DatabaseError, match="不可清空"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks of this test's inserts
             cursor.execute("SET LOCAL workflows.allow_truncate = off")
             cursor.execute(f"TRUNCATE {table} CASCADE")
 
@@ -238,3 +239,15 @@ def test_writers_do_not_wait_on_each_other_and_nothing_is_left_unsealed(org):
         assert (table, row.history_id) in sealed, row.history_id
     assert early is None or later is not None
     assert "历史记录完整" in verify() and "待封存 0 条" in verify()
+
+
+def test_a_save_that_changes_nothing_writes_no_history(org):
+    unit = Unit.objects.get(code="b01")
+    before = unit.history.count()
+    unit.save()
+    Unit.objects.get(code="b01").save()
+    assert unit.history.count() == before
+    unit.name = "内科第一党支部"
+    unit.save()
+    unit.save()  # saved again unchanged after a real change
+    assert unit.history.count() == before + 1
