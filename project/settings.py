@@ -17,6 +17,16 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key"
 
+# Keys that seal the audit history, "id:secret,id:secret" (first = current; keep old ones to
+# verify what they sealed). Never stored in the database; see docs/audit.md for rotation.
+AUDIT_SEAL_KEYS = env.list("AUDIT_SEAL_KEYS", default=[])
+if not AUDIT_SEAL_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_SEAL_KEYS must be set when DEBUG is off.")
+    AUDIT_SEAL_KEYS = ["dev:dev-only-audit-seal-key"]
+# Where signed checkpoints are e-mailed after each sealing run (the 纪委 mailbox); empty = none.
+AUDIT_CHECKPOINT_EMAIL = env.list("AUDIT_CHECKPOINT_EMAIL", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

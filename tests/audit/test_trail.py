@@ -179,8 +179,12 @@ def test_export_never_writes_formulas(org, web):
 
 
 def test_integrity_page(org, web):
-    response = web(org["shenji"]).get("/audit/integrity/")
-    assert response.status_code == 200 and "哈希链全部有效" in response.content.decode()
+    from workflows.audit.sealer import seal_history
+
+    checkpoint = seal_history()
+    rename_unit(org["dangban"])
+    html = web(org["shenji"]).get("/audit/integrity/").content.decode()
+    assert "印章、账本与检查点全部有效" in html and f"#{checkpoint.seq}" in html and "待封存 1 条" in html
 
 
 def test_unit_page_has_history_section(org, web):

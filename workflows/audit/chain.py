@@ -1,29 +1,27 @@
-"""The hash chain of history records, append-only history models, and its verification.
+"""Append-only history records, each carrying a keyed seal of its content.
 
-Every historical model derives from `ChainedHistory`: when a record is inserted (one by
-one or through `bulk_create`) it gets `previous_hash` = the `record_hash` of the last
-record of the same history table and `record_hash` = sha256(previous_hash + canonical
-JSON of its content). `verify_chains()` recomputes the chains (`manage.py verify_history`,
-see docs/audit.md).
+Every historical model derives from `ChainedHistory`. When a record is inserted (one by one
+or through `bulk_create`) it gets `record_hash` = HMAC(key, table + canonical JSON of its
+content) with the current key of `AUDIT_SEAL_KEYS` (`seal_key` names it), and, on
+PostgreSQL, `tx_id` = the inserting transaction (a column default). No lock and no query:
+writers never wait on each other. The sealer (`workflows.audit.sealer`) then appends the
+records to the ledger in a fixed order and writes signed checkpoints; `workflows.audit.verify`
+checks both (`manage.py verify_history`, see docs/audit.md).
 """
 
-import hashlib
 import json
-import zlib
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import connections, models, router, transaction
+from django.db import models
 
+from . import keys
 from .context import fill_history_context
 
-# Fields of a historical row that are not part of its hashed content.
-UNHASHED_FIELDS = frozenset({"history_id", "record_hash", "previous_hash"})
-# First argument of pg_advisory_xact_lock(int, int): this application's lock namespace.
-_LOCK_NAMESPACE = 0x4175  # "Au"
+# Fields of a historical row that are not part of its sealed content.
+UNHASHED_FIELDS = frozenset({"history_id", "record_hash", "seal_key", "tx_id"})
 
 
 class AppendOnlyError(Exception):
@@ -72,35 +70,20 @@ def canonical_content(record) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def compute_record_hash(record, previous_hash: str) -> str:
-    return hashlib.sha256((previous_hash + canonical_content(record)).encode("utf-8")).hexdigest()
+def compute_record_hash(record, key_id: str | None = None) -> str:
+    """The keyed seal of one record: its table and everything it says (fields, when, who, why)."""
+    key_id = key_id or record.seal_key
+    return keys.mac(key_id, f"{type(record)._meta.db_table}\n{canonical_content(record)}")
 
 
-def _lock_history_table(model, using) -> None:
-    """Serialise writers of one history table until commit (PostgreSQL; SQLite locks the file)."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
-    key = zlib.crc32(model._meta.db_table.encode()) - 2**31  # signed int4
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
-
-
-def _seal(model, records, using) -> None:
-    """Fill actor/reason and chain the new records onto the table's last record.
-
-    Must run inside the transaction that inserts them (the lock lasts until commit).
-    """
-    _lock_history_table(model, using)
-    previous = (
-        model._base_manager.using(using).order_by("-history_id").values_list("record_hash", flat=True).first() or ""
-    )
+def _seal(records) -> None:
+    """Fill actor and reason, then seal each new record with the current key (no query, no lock)."""
+    key_id = keys.current_key_id()
     for record in records:
         fill_history_context(history_instance=record)
         record.history_change_reason = record.history_change_reason or ""
-        record.previous_hash = previous
-        record.record_hash = compute_record_hash(record, previous)
-        previous = record.record_hash
+        record.seal_key = key_id
+        record.record_hash = compute_record_hash(record, key_id)
 
 
 class _AppendOnlyQuerySet(models.QuerySet):
@@ -122,20 +105,21 @@ class ChainedHistoryManager(models.Manager.from_queryset(_AppendOnlyQuerySet)):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        with transaction.atomic(using=self.db):
-            _seal(self.model, objs, self.db)
-            return super().bulk_create(objs, *args, **kwargs)
+        _seal(objs)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class ChainedHistory(models.Model):
-    """Base of every historical model: a hash chained to the previous record of its table.
+    """Base of every historical model: append-only, sealed with a key, then chained by the sealer.
 
-    `record_hash` = sha256(previous record's hash + canonical content); filled when the
-    record is written, recomputed by `manage.py verify_history`. Records are append-only.
+    `record_hash` = HMAC(`seal_key`, table + canonical content), filled on insert.
+    `tx_id`: the inserting transaction on PostgreSQL (column default `txid_current()`, set up
+    by `workflows.audit.triggers`), so the sealer only takes records of finished transactions.
     """
 
     record_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
-    previous_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    seal_key = models.CharField(max_length=16, blank=True, default="", editable=False)
+    tx_id = models.BigIntegerField(db_default=0, db_index=True, editable=False)
 
     objects = ChainedHistoryManager()
 
@@ -145,11 +129,8 @@ class ChainedHistory(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("历史记录只可追加，不可修改。")
-        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        kwargs["using"] = using
-        with transaction.atomic(using=using):
-            _seal(type(self), [self], using)
-            super().save(*args, **kwargs)
+        _seal([self])
+        super().save(*args, **kwargs)
 
     save.alters_data = True
 
@@ -172,61 +153,25 @@ def chained_history_models():
     )
 
 
-# --- verification ----------------------------------------------------------------------
+def reseal_legacy_records(app_label: str, schema_editor) -> None:
+    """Migration helper: records written under the old unkeyed chain get a keyed seal, once.
 
-
-@dataclass
-class ChainResult:
-    history_model: type
-    count: int = 0
-    head: str = ""
-    broken_id: int | None = None
-    broken_object: str = ""
-    problem: str = ""
-
-    @property
-    def broken(self) -> bool:
-        return self.broken_id is not None
-
-    @property
-    def label(self) -> str:
-        return self.history_model.instance_type._meta.label
-
-    @property
-    def verbose_name(self) -> str:
-        return str(self.history_model.instance_type._meta.verbose_name)
-
-    def describe(self) -> str:
-        if self.broken:
-            return (
-                f"断裂：{self.label} history_id={self.broken_id} 对象={self.broken_object}："
-                f"{self.problem}"
-            )
-        return f"完好：{self.label}（{self.history_model._meta.db_table}）{self.count} 条，末条哈希 {self.head or '—'}"
-
-
-def verify_chain(history_model, *, using: str = "default") -> ChainResult:
-    """Recompute one table's chain in insertion order; stop at the first broken record."""
-    result = ChainResult(history_model)
-    pk_name = history_model.instance_type._meta.pk.attname
-    previous = ""
-    rows = history_model._base_manager.using(using).order_by("history_id").iterator(chunk_size=2000)
-    for row in rows:
-        result.count += 1
-        problem = ""
-        if row.previous_hash != previous:
-            problem = "previous_hash 与上一条记录不符（有记录被删除、插入或改写）"
-        elif row.record_hash != compute_record_hash(row, previous):
-            problem = "记录内容与 record_hash 不符（记录被修改）"
-        if problem:
-            result.broken_id = row.history_id
-            result.broken_object = f"{history_model.instance_type._meta.model_name}:{getattr(row, pk_name)}"
-            result.problem = problem
-            return result
-        previous = row.record_hash
-    result.head = previous
-    return result
-
-
-def verify_chains(*, using: str = "default") -> list[ChainResult]:
-    return [verify_chain(model, using=using) for model in chained_history_models()]
+    The append-only trigger is lifted for this table only while the migration runs.
+    """
+    connection = schema_editor.connection
+    for model in chained_history_models():
+        if model._meta.app_label != app_label:
+            continue
+        table = connection.ops.quote_name(model._meta.db_table)
+        rows = list(model._base_manager.using(connection.alias).filter(seal_key=""))
+        if not rows:
+            continue
+        key_id = keys.current_key_id()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            for row in rows:
+                cursor.execute(f"UPDATE {table} SET record_hash = %s, seal_key = %s WHERE history_id = %s",  # noqa: S608
+                               [compute_record_hash(row, key_id), key_id, row.history_id])
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")

@@ -4,6 +4,7 @@ Every domain model declares `history = audited_history()`; viewflow's Process an
 (the workflow steps) are registered here when workflows.models is imported.
 """
 
+from django.db.models.signals import post_init
 from simple_history.models import HistoricalRecords
 
 from .chain import ChainedHistory
@@ -13,21 +14,40 @@ from .guard import guard_unaudited_writes
 class AuditedHistoricalRecords(HistoricalRecords):
     """HistoricalRecords that also guards the audited model against unaudited bulk writes.
 
-    A save that only touches untracked fields (`save(update_fields=["last_login"])` at
-    every login) writes no history record: nothing the history shows has changed.
+    History rows only for real changes: a save that changes none of the tracked fields since
+    the object was loaded or last saved (or only touches untracked ones, like `last_login` at
+    every login) writes no history record. The comparison uses a snapshot taken when the
+    instance is created or loaded, so it costs no query.
     """
+
+    def _tracked_values(self, instance) -> dict | None:
+        """The tracked fields' values as loaded, or None when some are deferred (never load them here)."""
+        loaded = instance.__dict__
+        names = [f.attname for f in self.fields_included(type(instance))]
+        if any(name not in loaded for name in names):
+            return None
+        return {name: loaded[name] for name in names}
+
+    def _remember(self, sender, instance, **kwargs):
+        instance._audit_snapshot = self._tracked_values(instance)
 
     def post_save(self, instance, created, using=None, **kwargs):
         update_fields = kwargs.get("update_fields")
         if not created and update_fields and set(update_fields) <= set(self.excluded_fields):
             return
+        current = self._tracked_values(instance)
+        if not created and current is not None and getattr(instance, "_audit_snapshot", None) == current:
+            return
         super().post_save(instance, created, using=using, **kwargs)
+        instance._audit_snapshot = current
 
     def finalize(self, sender, **kwargs):
         already = hasattr(sender._meta, "simple_history_manager_attribute")
         super().finalize(sender, **kwargs)
         if not already and hasattr(sender._meta, "simple_history_manager_attribute"):
             guard_unaudited_writes(sender)
+            post_init.connect(self._remember, sender=sender, weak=False,
+                              dispatch_uid=f"audit_snapshot_{sender._meta.label_lower}")
 
 
 def audited_history(**kwargs) -> HistoricalRecords:

@@ -1,12 +1,19 @@
-"""Append-only history tables on PostgreSQL: a trigger refuses UPDATE and DELETE.
+"""Append-only history and ledger tables on PostgreSQL, and the transaction id of each record.
 
-Installed by migration workflows/0003 and, for history tables created later, after every
-migrate (`install_triggers_after_migrate`). Other databases rely on the ORM-level guards.
+Row triggers refuse UPDATE and DELETE, a statement trigger refuses TRUNCATE, and each
+history table's `tx_id` defaults to `txid_current()` (what the sealer's horizon needs).
+Installed by migration workflows/0003 and, for tables created later, after every migrate
+(`install_triggers_after_migrate`). Other databases rely on the ORM-level guards.
+
+The test runner empties tables with TRUNCATE between transactional tests: a session that
+sets `workflows.allow_truncate = on` (project/test_settings.py does) may truncate.
 """
 
 from django.db import connections
 
 APPEND_ONLY_TRIGGER = "history_append_only"
+NO_TRUNCATE_TRIGGER = "history_no_truncate"
+LEDGER_TABLES = ("workflows_ledgerentry", "workflows_checkpoint")
 _APPEND_ONLY_FUNCTION = """
 CREATE OR REPLACE FUNCTION workflows_history_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -15,10 +22,19 @@ BEGIN
         USING ERRCODE = '42501';
 END
 $$;
+CREATE OR REPLACE FUNCTION workflows_history_no_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('workflows.allow_truncate', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION '历史记录只可追加，不可清空（表 %）', TG_TABLE_NAME USING ERRCODE = '42501';
+END
+$$;
 """
 _HISTORY_TABLES = """
 SELECT table_name FROM information_schema.columns
-WHERE table_schema = current_schema() AND column_name IN ('history_id', 'record_hash', 'previous_hash')
+WHERE table_schema = current_schema() AND column_name IN ('history_id', 'record_hash', 'tx_id')
 GROUP BY table_name HAVING count(*) = 3
 """
 
@@ -35,21 +51,31 @@ def install_append_only_triggers(connection) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(_APPEND_ONLY_FUNCTION)
         cursor.execute(_HISTORY_TABLES)
-        tables = sorted(row[0] for row in cursor.fetchall())
+        history_tables = sorted(row[0] for row in cursor.fetchall())
+        existing = set(connection.introspection.table_names(cursor))
+        tables = history_tables + [t for t in LEDGER_TABLES if t in existing]
         cursor.execute(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = %s",
-            [APPEND_ONLY_TRIGGER],
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname IN (%s, %s)", [APPEND_ONLY_TRIGGER, NO_TRUNCATE_TRIGGER],
         )
-        present = {row[0] for row in cursor.fetchall()}
+        present = {(row[0], row[1]) for row in cursor.fetchall()}
         for table in tables:
-            if table in present:
-                continue
             quoted = connection.ops.quote_name(table)
+            if (table, APPEND_ONLY_TRIGGER) not in present:
+                cursor.execute(
+                    f"CREATE TRIGGER {APPEND_ONLY_TRIGGER} BEFORE UPDATE OR DELETE ON {quoted} "
+                    "FOR EACH ROW EXECUTE FUNCTION workflows_history_append_only()"
+                )
+                installed.append(table)
+            if (table, NO_TRUNCATE_TRIGGER) not in present:
+                cursor.execute(
+                    f"CREATE TRIGGER {NO_TRUNCATE_TRIGGER} BEFORE TRUNCATE ON {quoted} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION workflows_history_no_truncate()"
+                )
+        for table in history_tables:
             cursor.execute(
-                f"CREATE TRIGGER {APPEND_ONLY_TRIGGER} BEFORE UPDATE OR DELETE ON {quoted} "
-                "FOR EACH ROW EXECUTE FUNCTION workflows_history_append_only()"
+                f"ALTER TABLE {connection.ops.quote_name(table)} ALTER COLUMN tx_id SET DEFAULT txid_current()"
             )
-            installed.append(table)
     return installed
 
 

@@ -1,27 +1,27 @@
-"""Recompute every history hash chain; report the first broken record of each table.
+"""Verify the audit history: record seals, the ledger and its signed checkpoints.
 
-Exit code 0 when every chain is intact, 1 otherwise. Can be run as a cron job.
+Exit code 0 when intact, 1 otherwise (names the first broken record). Can be run as a cron job.
+`--against FILE` also checks the checkpoints kept outside the database (export_checkpoints).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows.audit.chain import verify_chains
+from workflows.audit.verify import load_exported, verify_ledger
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chains of all history tables (tamper evidence); non-zero exit when broken."
+    help = "Verify the sealed audit history (tamper evidence); non-zero exit when broken."
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default="default")
-        parser.add_argument("--heads", action="store_true", help="print each table's last hash (to notarise)")
+        parser.add_argument("--against", help="a file written by export_checkpoints, kept outside the database")
 
-    def handle(self, *args, database="default", heads=False, **options):
-        results = verify_chains(using=database)
-        broken = [r for r in results if r.broken]
-        for result in results:
-            if heads or result.broken:
-                self.stdout.write(result.describe())
-        total = sum(r.count for r in results)
-        if broken:
-            raise CommandError(f"历史记录校验失败：{len(broken)} 个表的哈希链断裂（共 {total} 条记录）。")
-        self.stdout.write(self.style.SUCCESS(f"历史记录完整：{len(results)} 个表，{total} 条记录，哈希链全部有效。"))
+    def handle(self, *args, database="default", against=None, **options):
+        result = verify_ledger(using=database, against=load_exported(against) if against else None)
+        for problem in result.problems:
+            self.stdout.write(f"断裂：{problem}")
+        if not result.ok:
+            raise CommandError(f"历史记录校验失败：{result.problems[0]}")
+        latest = f"最新检查点 #{result.latest.seq}" if result.latest else "尚无检查点"
+        self.stdout.write(self.style.SUCCESS(
+            f"历史记录完整：{result.records} 条记录，已封存 {result.sealed} 条，待封存 {result.awaiting} 条，{latest}。"))
