@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from workflows.audit import audit_context
+from workflows.audit.sealer import seal_history
 from workflows.demo import demo_hooks
 from workflows.org.demo_hospital import build_demo_org
 from workflows.org.importer import import_org
@@ -43,3 +44,6 @@ class Command(BaseCommand):
                         self.stdout.write(str(message))
         finally:
             settings.EMAIL_BACKEND = backend
+        checkpoint = seal_history()  # as cron would: the integrity page shows a checkpoint at once
+        if checkpoint is not None:
+            self.stdout.write(f"审计账本：已封存至第 {checkpoint.seq} 条。")
