@@ -197,3 +197,11 @@ def test_election_and_unit_pages_show_names_and_the_new_term(org, api, web):
     assert "书记 内科党员1" in unit and "内科党员2" in unit
     assert "最近换届" in unit
     assert_readable(unit, list(org))
+
+
+def test_csrf_failure_page_is_chinese(org):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "shuji", "password": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403 and "页面已过期" in html and "CSRF" not in html
