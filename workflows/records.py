@@ -32,9 +32,14 @@ def audited(reason: str):
     return decorator
 
 
+def loaded_relations(obj) -> list[str]:
+    """Foreign keys whose related object is already loaded: validating them again costs a query each."""
+    return [f.name for f in obj._meta.concrete_fields if f.is_relation and f.many_to_one and f.is_cached(obj)]
+
+
 def record_save(obj, *, reason: str | None = None):
     """full_clean() then save(); `reason` overrides the change reason of this one history row."""
-    obj.full_clean()
+    obj.full_clean(exclude=loaded_relations(obj))
     if reason:
         obj._change_reason = reason
     obj.save()
@@ -43,7 +48,7 @@ def record_save(obj, *, reason: str | None = None):
 
 def record_create_once(obj, *, duplicate_message: str):
     """Save a record a unique constraint allows once (a vote, a recommendation); 409 for a second one."""
-    obj.full_clean(validate_constraints=False)
+    obj.full_clean(exclude=loaded_relations(obj), validate_constraints=False)
     try:
         with transaction.atomic():
             obj.save()

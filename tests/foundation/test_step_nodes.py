@@ -123,3 +123,28 @@ def test_services_set_no_status_but_terminal_outcomes():
             if sets_status and text not in allowed:
                 found.append(f"{path.name}: {text}")
     assert not found, found
+
+
+def _risk_assessment_queries(org, api) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows.tasks import task_complete
+
+    from ..decisions.helpers import task_for
+
+    pk = submit(api, org["sj_b01"])["id"]
+    do(api, org, pk, "branch_review", "sj_b01", {"opinion": "approve", "comment": "同意"})
+    task = task_for(Decision.objects.get(pk=pk), "risk_assessment")
+    with CaptureQueriesContext(connection) as queries:
+        task_complete(task=task, user=org["dangban"], data={"level": "low", "notes": "风险低"})
+    return len(queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_completion_costs_a_bounded_number_of_queries_at_any_size(org, api):
+    small = _risk_assessment_queries(org, api)
+    for _ in range(8):  # more items and history around it
+        submit(api, org["sj_b01"])
+    large = _risk_assessment_queries(org, api)
+    assert large == small <= 30

@@ -149,10 +149,9 @@ def enter_status(sender, instance, created, **kwargs):
         return
     from workflows.audit import audit_context
 
-    fresh = type(artifact)._default_manager.get(pk=artifact.pk)
-    if fresh.status != status:
-        fresh.status = status
-        with audit_context(reason=f"进入：{instance.flow_task.task_title or instance.flow_task.name}"):
-            fresh.full_clean()
-            fresh.save()
+    if artifact.status == status:
+        return
+    artifact._meta.get_field("status").clean(status, artifact)  # a status the model knows
     artifact.status = status
+    with audit_context(reason=f"进入：{instance.flow_task.task_title or instance.flow_task.name}"):
+        artifact.save(update_fields=["status"])  # only the status: other fields may be stale here
