@@ -7,6 +7,8 @@ class DecisionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.urls import reverse
+
         from workflows.tasks import register_flow
 
         from . import demo, rules  # noqa: F401  (rules and demo register themselves)
@@ -16,6 +18,8 @@ class DecisionsConfig(AppConfig):
         from .views import decision_task_page, meeting_task_page
 
         register_flow(DecisionFlow, model=Decision, serialize=lambda obj, request: decision_data(obj, request.user),
-                      page=decision_task_page)
+                      page=decision_task_page, url=lambda decision: reverse("decisions:detail", args=[decision.pk]),
+                      started_by="proposer", search=["title"])
         register_flow(MeetingFlow, model=Meeting, serialize=lambda obj, request: meeting_data(obj),
-                      page=meeting_task_page)
+                      page=meeting_task_page, url=lambda meeting: reverse("decisions:meeting", args=[meeting.pk]),
+                      started_by="created_by", search=["title"])

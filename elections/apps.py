@@ -7,6 +7,8 @@ class ElectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.urls import reverse
+
         from workflows.notifications import reminders
         from workflows.tasks import register_flow
 
@@ -17,7 +19,8 @@ class ElectionsConfig(AppConfig):
         from .views import election_task_page
 
         register_flow(ElectionFlow, model=Election, serialize=lambda obj, request: election_data(obj),
-                      page=election_task_page)
+                      page=election_task_page, url=lambda election: reverse("elections:detail", args=[election.pk]),
+                      started_by="requested_by", search=["unit__name"], select_related=["unit"])
         reminders.register_term_election_check(_terms_with_election)
 
 

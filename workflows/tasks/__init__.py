@@ -19,6 +19,7 @@ from .processes import (
     process_start,
     register_flow,
     registered_flows,
+    subject_status,
     waiting_task,
 )
 from .selectors import API_STATUS, filter_tasks, get_task, may_act_on, open_tasks_for, task_title
@@ -27,6 +28,6 @@ from .services import step_of, task_claim, task_complete
 __all__ = [
     "API_STATUS", "OPEN_STATUSES", "active_step_names", "filter_tasks", "flow_code_of", "get_task", "may_act_on",
     "open_tasks", "open_tasks_for", "process_cancel", "process_for", "process_lock", "process_resume",
-    "process_start", "register_flow", "registered_flows", "step_of", "task_claim", "task_complete", "task_due",
+    "process_start", "register_flow", "registered_flows", "step_of", "subject_status", "task_claim", "task_complete", "task_due",
     "task_title", "waiting_task",
 ]

@@ -7,7 +7,7 @@ lock and resume processes by their subject alone, so they never import their flo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -30,14 +30,24 @@ class RegisteredFlow:
     serialize: Callable | None = None
     # page(task, user) -> dict: the task page's subject template and materials.
     page: Callable | None = None
+    # url(subject) -> the subject's page (我的已办, 我发起的).
+    url: Callable | None = None
+    # The subject's user field naming who started it (its subjects appear in 我发起的).
+    started_by: str | None = None
+    # Subject fields the lists' text search looks in (icontains), and relations those lists show.
+    search: tuple[str, ...] = ()
+    select_related: tuple[str, ...] = ()
 
 
 _FLOWS: dict[str, RegisteredFlow] = {}
 
 
-def register_flow(flow_class, *, model, serialize: Callable | None = None, page: Callable | None = None) -> None:
+def register_flow(flow_class, *, model, serialize: Callable | None = None, page: Callable | None = None,
+                  url: Callable | None = None, started_by: str | None = None, search: Sequence[str] = (),
+                  select_related: Sequence[str] = ()) -> None:
     """Make a flow's tasks listable by `?flow=<flow_code>` and its processes findable by `model`."""
-    _FLOWS[flow_class.flow_code] = RegisteredFlow(flow_class, model, serialize, page)
+    _FLOWS[flow_class.flow_code] = RegisteredFlow(
+        flow_class, model, serialize, page, url, started_by, tuple(search), tuple(select_related))
 
 
 def registered_flows() -> dict[str, RegisteredFlow]:
@@ -50,6 +60,12 @@ def flow_code_of(task) -> str:
 
 def registration_of(task) -> RegisteredFlow | None:
     return _FLOWS.get(flow_code_of(task))
+
+
+def subject_status(subject) -> str:
+    """The subject's status as people read it ("" for a subject without one)."""
+    display = getattr(subject, "get_status_display", None)
+    return str(display()) if callable(display) else ""
 
 
 def _flow_for(subject) -> type:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .due import task_due
 from .nodes import Handle, Start, Step
-from .processes import open_tasks
+from .processes import open_tasks, subject_status
 
 _VISIBLE = (Start, Step, Handle)
 _MAX_NAMES = 3
@@ -140,19 +140,15 @@ def _level_before(node, level):
     return level[node] - 1 if isinstance(node, _VISIBLE) else level[node]
 
 
-def _person(user) -> str:
-    return (getattr(user, "name", "") or user.get_username()) if user is not None else ""
-
-
 def _who_may_act(task) -> str:
     """The person or, failing that, the role a task waits for."""
     if task.owner_id:
-        return _person(task.owner)
+        return str(task.owner)
     perm = (task.owner_permission or "").rsplit(".", 1)[-1]
     obj = task.owner_permission_obj if task.owner_permission_obj_pk else None
     secretary = getattr(obj, "secretary", None) if obj is not None else None
     if perm == "lead_unit" and secretary is not None:
-        return _person(secretary)
+        return str(secretary)
     return _role_label(perm)
 
 
@@ -169,11 +165,6 @@ def _role_label(codename: str) -> str:
     return ""
 
 
-def _status_text(subject) -> str:
-    display = getattr(subject, "get_status_display", None)
-    return str(display()) if callable(display) else ""
-
-
 def step_bar(process) -> StepBar | None:
     """Where `process` is: step number, status, open step titles, who is waited for, the earliest due date."""
     if process is None:
@@ -183,7 +174,7 @@ def step_bar(process) -> StepBar | None:
         t for t in open_tasks(process).select_related("owner").order_by("pk")
         if t.flow_task is not None and t.flow_task in order.numbers
     ]
-    status = _status_text(process.artifact)
+    status = subject_status(process.artifact)
     steps, waiting = [], []
     for task in tasks:
         title = str(task.flow_task.task_title or "")
