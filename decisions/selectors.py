@@ -234,18 +234,16 @@ def _votes_hidden_at(user, decision):
     return meeting
 
 
-def visible_votes(user, decision):
-    """The decision's votes `user` may see (all of them when `user` is None)."""
+def visible_votes(user, decision, *, hidden_at=None):
+    """The decision's votes `user` may see (all of them when `user` is None).
+
+    `hidden_at`: the result of `_votes_hidden_at(user, decision)` when the caller has it already.
+    """
     qs = Vote.objects.filter(decision=decision)
-    meeting = _votes_hidden_at(user, decision)
+    meeting = hidden_at if hidden_at is not None else _votes_hidden_at(user, decision)
     if meeting is not None:
         qs = qs.exclude(Q(meeting=meeting) & ~Q(member=user))
     return qs
-
-
-def votes_withheld(user, decision) -> bool:
-    """Other members' votes exist (or will) that `user` may not see yet."""
-    return _votes_hidden_at(user, decision) is not None
 
 
 def visible_meeting_votes(user, meeting):
@@ -271,18 +269,17 @@ def _open_expert_task(user, decision):
             .order_by("created").first())
 
 
-def visible_opinions(user, decision):
+def visible_opinions(user, decision, *, open_expert_task=None):
     """The decision's opinions `user` may see: an expert who has not answered yet sees no other
-    expert's opinion of the current round (all of them when `user` is None)."""
+    expert's opinion of the current round (all of them when `user` is None).
+
+    `open_expert_task`: the result of `_open_expert_task(user, decision)` when the caller has it already.
+    """
     qs = Opinion.objects.filter(decision=decision)
-    task = _open_expert_task(user, decision)
+    task = open_expert_task if open_expert_task is not None else _open_expert_task(user, decision)
     if task is not None:
         qs = qs.exclude(Q(step=Opinion.Step.EXPERT_REVIEW, created__gte=task.created) & ~Q(author=user))
     return qs
-
-
-def opinions_withheld(user, decision) -> bool:
-    return _open_expert_task(user, decision) is not None
 
 
 def vote_progress(decision, meeting):
@@ -297,31 +294,31 @@ def vote_progress(decision, meeting):
     return progress(
         [vote for _, vote in member_votes], members=committee_members().count(),
         present=len(present_member_ids(meeting)), eligible=len(eligible),
-        not_voted=[u.name or u.username for u in waiting], presider_votes=meeting.presider_id in eligible,
+        not_voted=[str(u) for u in waiting], presider_votes=meeting.presider_id in eligible,
     )
-
-
-def visible_vote_progress(user, decision):
-    """The tally so far while the item is being voted, for whoever may see the open votes; else None."""
-    meeting = open_voting_meeting(decision)
-    if meeting is None or not may_see_open_votes(user, decision, meeting):
-        return None
-    return vote_progress(decision, meeting)
 
 
 # --- what the decision and meeting pages show ---------------------------------------------
 
 
 def decision_materials(decision, user=None) -> dict:
-    """What the decision page and its task pages show `user` (everything when `user` is None)."""
+    """What the decision page and its task pages show `user` (everything when `user` is None).
+
+    Who may see which votes and opinions is decided once here and used for all of them.
+    """
+    voting_at = open_voting_meeting(decision)
+    hidden_at = voting_at if voting_at is not None and not may_see_open_votes(user, decision, voting_at) else None
+    expert_task = _open_expert_task(user, decision)
     return {
         "decision": decision,
-        "opinions": visible_opinions(user, decision).select_related("author").order_by("pk"),
-        "votes": visible_votes(user, decision).select_related("member", "meeting")
+        "opinions": visible_opinions(user, decision, open_expert_task=expert_task).select_related("author")
+        .order_by("pk"),
+        "votes": visible_votes(user, decision, hidden_at=hidden_at).select_related("member", "meeting")
         .order_by("meeting_id", "is_secretary", "pk"),
-        "votes_withheld": votes_withheld(user, decision),
-        "opinions_withheld": opinions_withheld(user, decision),
-        "vote_progress": visible_vote_progress(user, decision),
+        "votes_withheld": hidden_at is not None,
+        "opinions_withheld": expert_task is not None,
+        # The tally so far while the item is being voted, for whoever may see the open votes.
+        "vote_progress": vote_progress(decision, voting_at) if voting_at is not None and hidden_at is None else None,
         "results": decision.results.select_related("meeting").order_by("pk"),
         "reports": decision.reports.select_related("author").order_by("pk"),
         "recusals": decision.recusals.select_related("member", "meeting").order_by("pk"),
