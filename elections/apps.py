@@ -15,21 +15,11 @@ class ElectionsConfig(AppConfig):
         from . import demo, rules  # noqa: F401 (registers rules and the demo hook)
         from .flows import ElectionFlow
         from .models import Election
+        from .selectors import terms_with_election
         from .serializers import election_data
         from .views import election_task_page
 
         register_flow(ElectionFlow, model=Election, serialize=lambda obj, request: election_data(obj),
                       page=election_task_page, url=lambda election: reverse("elections:detail", args=[election.pk]),
                       started_by="requested_by", search=["unit__name"], select_related=["unit"])
-        reminders.register_term_election_check(_terms_with_election)
-
-
-def _terms_with_election(term_ids) -> set[int]:
-    """Terms whose election has started (running or done): their 换届 reminders stop."""
-    from .models import Election
-
-    return set(
-        Election.objects.filter(term_id__in=list(term_ids))
-        .exclude(status=Election.Status.CANCELLED)
-        .values_list("term_id", flat=True)
-    )
+        reminders.register_term_election_check(terms_with_election)

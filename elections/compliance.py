@@ -8,6 +8,7 @@ from workflows.audit.compliance import Check, ComplianceItem, register
 from workflows.models import Term, Unit, add_years
 
 from .models import Election, min_candidates
+from .selectors import started_elections
 
 
 def _first_record_date(queryset):
@@ -158,7 +159,7 @@ def check_elections():
 def check_overdue_terms():
     """Branches whose (possibly postponed) term has ended with no election started."""
     today = timezone.localdate()
-    started = Election.objects.exclude(status=Election.Status.CANCELLED).values("term_id")
+    started = started_elections().values("term_id")
     terms = (
         Term.objects.filter(status=Term.Status.CURRENT, unit__active=True,
                             unit__kind__in=[Unit.Kind.BRANCH, Unit.Kind.GENERAL_BRANCH])

@@ -120,3 +120,13 @@ def _result_of(round_: ElectionRound):
     votes = {v.candidate.username: v.votes for v in round_.votes.select_related("candidate").order_by("pk")}
     return count_round(seats=round_.seats_to_fill, present=round_.present, ballots_issued=round_.ballots_issued,
                        ballots_returned=round_.ballots_returned, votes=votes)
+
+
+def started_elections():
+    """Elections that started a term's renewal (running or done; a returned request does not count)."""
+    return Election.objects.exclude(status=Election.Status.CANCELLED)
+
+
+def terms_with_election(term_ids) -> set[int]:
+    """Of these terms, those whose election has started: their 换届 reminders and warnings stop."""
+    return set(started_elections().filter(term_id__in=list(term_ids)).values_list("term_id", flat=True))

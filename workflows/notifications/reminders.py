@@ -49,6 +49,15 @@ def register_term_election_check(func: Callable[[Iterable[int]], set[int]]) -> N
         _term_election_checks.append(func)
 
 
+def terms_with_election(term_ids: Iterable[int]) -> set[int]:
+    """Of these terms, those whose election has started (as the domain apps registered it)."""
+    term_ids = list(term_ids)
+    busy: set[int] = set()
+    for check in _term_election_checks:
+        busy |= set(check(term_ids))
+    return busy
+
+
 # The reminder log: organization staff; the party secretary and auditors read too.
 add_rule("workflows.read_reminders", oversees_terms, write=False)
 
@@ -93,9 +102,7 @@ def due_term_reminders(now: datetime) -> list[Due]:
                             unit__kind__in=[Unit.Kind.BRANCH, Unit.Kind.GENERAL_BRANCH])
         .select_related("unit").order_by("unit__code")
     )
-    busy: set[int] = set()
-    for check in _term_election_checks:
-        busy |= set(check([t.pk for t in terms]))
+    busy = terms_with_election(t.pk for t in terms)
     organization = _global_holders(Role.ORGANIZATION_STAFF)
     party_secretaries = None
     due = []

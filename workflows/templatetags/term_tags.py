@@ -10,7 +10,7 @@ register = template.Library()
 
 def overdue_without_election(unit, today=None) -> int | None:
     """Days the unit's (possibly postponed) term is past its end when no election has started, else None."""
-    from ..notifications.reminders import _term_election_checks  # what the domain apps registered
+    from ..notifications.reminders import terms_with_election
 
     if unit.kind == Unit.Kind.COMMITTEE:
         return None
@@ -18,7 +18,7 @@ def overdue_without_election(unit, today=None) -> int | None:
     if term is None:
         return None
     days = -term.days_left(today or timezone.localdate())
-    if days <= 0 or any(term.pk in check([term.pk]) for check in _term_election_checks):
+    if days <= 0 or term.pk in terms_with_election([term.pk]):
         return None
     return days
 
