@@ -12,6 +12,7 @@ from viewflow.urls import Application
 from workflows.exceptions import Conflict, errors_to_form
 from workflows.org.permissions import require_perm
 from workflows.tasks import process_for
+from workflows.tasks.processes import active_nodes
 from workflows.views import process_page_context
 
 from . import api as decisions_api
@@ -294,14 +295,7 @@ class DecisionsApp(Application):
 
 def _current_steps(process) -> list[str]:
     """Titles of the steps the meeting is at now (会议纪要起草, ...)."""
-    from workflows.tasks.processes import open_tasks
-
-    titles = []
-    for task in open_tasks(process).order_by("pk") if process is not None else []:
-        title = str(task.flow_task.task_title or "") if task.flow_task is not None else ""
-        if title and title not in titles:
-            titles.append(title)
-    return titles
+    return [str(node.task_title) for node in active_nodes(process) if node.task_title] if process else []
 
 
 # --- the subject part of the generic task page (registered in apps.py) ----------------------

@@ -114,9 +114,7 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
             title=task_service.task_title(task),
             due=task_service.task_due(task),
             is_open=task.status in task_service.OPEN_STATUSES,
-            diagram=process_diagram_svg(task.process),
-            timeline=process_timeline(task.process),
-            step_bar=step_bar(task.process),
+            **process_page_context(task.process),
             **choice_buttons(form),
         )
         page = task_service.registered_flows()[task_service.flow_code_of(task)].page
@@ -203,17 +201,20 @@ class TaskClaimView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("workbench:task", args=[task.pk]))
 
 
-def process_page_context(process, history) -> dict:
-    """What every subject page shows of its process: step bar, timeline, diagram and readable history."""
+def process_page_context(process, history=None) -> dict:
+    """What every subject and task page shows of its process: step bar, timeline, diagram, and the
+    readable history when given."""
     from .audit.trail import readable_entries
 
-    return {
+    context = {
         "process": process,
         "timeline": process_timeline(process) if process else [],
         "diagram": process_diagram_svg(process) if process else "",
         "step_bar": step_bar(process),
-        "history": readable_entries(history),
     }
+    if history is not None:
+        context["history"] = readable_entries(history)
+    return context
 
 
 def process_timeline(process):
@@ -305,7 +306,7 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             if unit.kind == Unit.Kind.COMMITTEE else unit.secretary
         )
         context["may_lead"] = self.request.user.has_perm("workflows.lead_unit", unit)
-        if unit.current_term and self.request.user.has_perm("workflows.postpone_term", unit):
+        if context["current_term"] and self.request.user.has_perm("workflows.postpone_term", unit):
             context["postpone_form"] = kwargs.get("postpone_form") or TermPostponeForm()
         from .audit.trail import history_tab_entries, may_read_trail
 

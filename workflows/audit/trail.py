@@ -348,16 +348,3 @@ def trail_entries(page_rows) -> list[dict]:
 def public_entry(entry: dict) -> dict:
     """The API shape: workflows.audit.history's entry plus ids (no display helpers)."""
     return {key: value for key, value in entry.items() if key not in ("changes_display", "object_display")}
-
-
-def audited_model_labels() -> dict[str, str]:
-    return {m.instance_type._meta.label_lower: model_label(m.instance_type) for m in chained_history_models()}
-
-
-def history_model_for(instance_model):
-    """The hash-chained history model of a live model (or None)."""
-    manager_name = getattr(instance_model._meta, "simple_history_manager_attribute", None)
-    if not manager_name:
-        return None
-    return getattr(instance_model, manager_name).model
-

@@ -115,13 +115,17 @@ def open_tasks(process, node=None):
     return tasks
 
 
-def active_step_names(process) -> list[str]:
-    """Node names of the open tasks (human steps and waits), oldest first, without repeats."""
-    names = []
+def active_nodes(process) -> list:
+    """Nodes of the open tasks (human steps and waits), oldest first, without repeats."""
+    nodes = []
     for task in open_tasks(process).order_by("pk"):
-        if task.flow_task is not None and task.flow_task.name not in names:
-            names.append(task.flow_task.name)
-    return names
+        if task.flow_task is not None and task.flow_task not in nodes:
+            nodes.append(task.flow_task)
+    return nodes
+
+
+def active_step_names(process) -> list[str]:
+    return [node.name for node in active_nodes(process)]
 
 
 def waiting_task(process):
