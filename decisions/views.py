@@ -2,18 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 from viewflow.urls import Application
 
-from workflows.exceptions import Conflict, errors_to_form
+from workflows.exceptions import Conflict
 from workflows.org.permissions import require_perm
 from workflows.tasks import process_for
 from workflows.tasks.processes import active_nodes
-from workflows.views import process_page_context
+from workflows.views import ServiceFormView, process_page_context
 
 from . import api as decisions_api
 from . import selectors, services
@@ -47,7 +47,7 @@ class DecisionListView(LoginRequiredMixin, ListView):
         return context
 
 
-class DecisionCreateView(LoginRequiredMixin, FormView):
+class DecisionCreateView(ServiceFormView):
     template_name = "decisions/decision_form.html"
     form_class = DecisionForm
 
@@ -59,17 +59,9 @@ class DecisionCreateView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        try:
-            decision = services.decision_submit(user=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(self.request, f"已申报议题：{decision.title}")
-        return HttpResponseRedirect(reverse("decisions:detail", args=[decision.pk]))
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form):
+        decision = services.decision_submit(user=self.request.user, **form.cleaned_data)
+        return f"已申报议题：{decision.title}", reverse("decisions:detail", args=[decision.pk])
 
 
 class DecisionDetailView(LoginRequiredMixin, TemplateView):
@@ -137,7 +129,7 @@ class MeetingListView(LoginRequiredMixin, ListView):
         return context
 
 
-class MeetingCreateView(LoginRequiredMixin, FormView):
+class MeetingCreateView(ServiceFormView):
     template_name = "decisions/meeting_form.html"
     form_class = MeetingForm
 
@@ -146,17 +138,9 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
             require_perm(request.user, "decisions.schedule_meeting")
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            meeting = services.meeting_schedule(user=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(self.request, f"已发出会议通知：{meeting.title}")
-        return HttpResponseRedirect(reverse("decisions:meeting", args=[meeting.pk]))
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form):
+        meeting = services.meeting_schedule(user=self.request.user, **form.cleaned_data)
+        return f"已发出会议通知：{meeting.title}", reverse("decisions:meeting", args=[meeting.pk])
 
 
 class MeetingDetailView(LoginRequiredMixin, TemplateView):
@@ -180,7 +164,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class MeetingRescheduleView(LoginRequiredMixin, FormView):
+class MeetingRescheduleView(ServiceFormView):
     """改期/调整议程 of a meeting not yet held; every member is notified again."""
 
     template_name = "decisions/meeting_reschedule.html"
@@ -201,23 +185,15 @@ class MeetingRescheduleView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "meeting": self.meeting}
 
-    def form_valid(self, form):
-        try:
-            meeting = meeting_reschedule(meeting=self.meeting, user=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        except Conflict as conflict:
-            messages.error(self.request, conflict.message)
-            return HttpResponseRedirect(reverse("decisions:meeting", args=[self.meeting.pk]))
-        messages.success(self.request, f"已更新会议并重新通知全体委员：{meeting.title}")
-        return HttpResponseRedirect(reverse("decisions:meeting", args=[meeting.pk]))
+    def conflict_url(self):
+        return reverse("decisions:meeting", args=[self.meeting.pk])
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form):
+        meeting = meeting_reschedule(meeting=self.meeting, user=self.request.user, **form.cleaned_data)
+        return f"已更新会议并重新通知全体委员：{meeting.title}", reverse("decisions:meeting", args=[meeting.pk])
 
 
-class MeetingLeaveView(LoginRequiredMixin, FormView):
+class MeetingLeaveView(ServiceFormView):
     """A committee member's 请假 in answer to the notice."""
 
     template_name = "decisions/meeting_leave.html"
@@ -240,20 +216,12 @@ class MeetingLeaveView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "meeting": self.meeting}
 
-    def form_valid(self, form):
-        try:
-            meeting_leave_request(meeting=self.meeting, user=self.request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            errors_to_form(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        except Conflict as conflict:
-            messages.error(self.request, conflict.message)
-            return HttpResponseRedirect(reverse("decisions:meeting", args=[self.meeting.pk]))
-        messages.success(self.request, "已提交请假，党委办公室登记出席时将记为缺席。")
-        return HttpResponseRedirect(reverse("decisions:meeting", args=[self.meeting.pk]))
+    def conflict_url(self):
+        return reverse("decisions:meeting", args=[self.meeting.pk])
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form):
+        meeting_leave_request(meeting=self.meeting, user=self.request.user, reason=form.cleaned_data["reason"])
+        return "已提交请假，党委办公室登记出席时将记为缺席。", reverse("decisions:meeting", args=[self.meeting.pk])
 
 
 class MeetingMinutesDocxView(LoginRequiredMixin, View):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from viewflow.urls import Application
 from viewflow.workflow.models import Task
 
@@ -199,6 +199,35 @@ class TaskClaimView(LoginRequiredMixin, View):
             messages.error(request, conflict.message)
             return HttpResponseRedirect(reverse("workbench:inbox"))
         return HttpResponseRedirect(reverse("workbench:task", args=[task.pk]))
+
+
+class ServiceFormView(LoginRequiredMixin, FormView):
+    """A page whose valid form runs one service (`perform(form)` -> (success message, next url)).
+
+    A service's ValidationError goes next to the fields (400, input kept); a Conflict goes back to
+    `conflict_url()` with its message; an invalid form is a 400.
+    """
+
+    def perform(self, form) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def conflict_url(self) -> str:
+        return self.request.path
+
+    def form_valid(self, form):
+        try:
+            message, url = self.perform(form)
+        except ValidationError as error:
+            errors_to_form(form, error)
+            return self.form_invalid(form)
+        except Conflict as conflict:
+            messages.error(self.request, conflict.message)
+            return HttpResponseRedirect(self.conflict_url())
+        messages.success(self.request, message)
+        return HttpResponseRedirect(url)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 def process_page_context(process, history=None) -> dict:
