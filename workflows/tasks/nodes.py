@@ -28,6 +28,8 @@ from viewflow.workflow.flow.views import UpdateProcessView
 from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.nodes.split import SplitActivation
 
+from ..audit import audit_context
+
 # A real row lock on the process (PostgreSQL); waits instead of failing under contention.
 PROCESS_LOCK = SelectForUpdateLock(nowait=False, attempts=1)
 
@@ -147,8 +149,6 @@ def enter_status(sender, instance, created, **kwargs):
     artifact = instance.process.artifact
     if artifact is None:
         return
-    from workflows.audit import audit_context
-
     if artifact.status == status:
         return
     artifact._meta.get_field("status").clean(status, artifact)  # a status the model knows

@@ -6,6 +6,7 @@ from django.db.models import Q
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from ..org.permissions import is_read_only
 from .processes import OPEN_STATUSES, registered_flows
 
 API_STATUS = {
@@ -17,16 +18,10 @@ API_STATUS = {
 }
 
 
-def _is_read_only(user) -> bool:
-    from workflows.org.permissions import is_read_only
-
-    return is_read_only(user)
-
-
 def open_tasks_for(user):
     """Tasks assigned to the user, or unassigned ones the user may claim."""
     base = Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN_STATUSES)
-    if not user.is_authenticated or _is_read_only(user):
+    if not user.is_authenticated or is_read_only(user):
         return base.none()
     return (
         base.user_queue(user)
@@ -53,7 +48,7 @@ def task_title(task) -> str:
 
 
 def may_act_on(user, task) -> bool:
-    if not user.is_authenticated or _is_read_only(user):
+    if not user.is_authenticated or is_read_only(user):
         return False
     if task.owner_id:
         return task.owner_id == user.pk
@@ -61,7 +56,7 @@ def may_act_on(user, task) -> bool:
 
 
 def may_claim_if_free(user, task) -> bool:
-    if _is_read_only(user) or not task.owner_permission:
+    if is_read_only(user) or not task.owner_permission:
         return False
     obj = task.owner_permission_obj if task.owner_permission_obj_pk else None
     return user.has_perm(task.owner_permission, obj) or user.has_perm(task.owner_permission)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from ..audit import audit_context
 from ..exceptions import Conflict, FormInvalid
 from .nodes import Step
 from .processes import OPEN_STATUSES
@@ -51,8 +52,6 @@ def task_complete(*, task: Task, user, data) -> object:
 
     Returns the process subject as it is after routing (its status is the next step's).
     """
-    from workflows.audit import audit_context
-
     with task.flow_task.flow_class.lock(task.process_id):
         task.refresh_from_db()
         _check_open(task)
