@@ -264,7 +264,7 @@ def _open_expert_task(user, decision):
     process = process_for(decision)
     if process is None:
         return None
-    return (Task.objects.filter(process=process, owner=user, flow_task__endswith=".expert_review",
+    return (Task.objects.filter(process=process, owner=user, flow_task=process.flow_class.expert_review,
                                 status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))
             .order_by("created").first())
 

@@ -14,12 +14,12 @@ import functools
 
 from django.db import IntegrityError, transaction
 
+from .audit import audit_context
 from .exceptions import Conflict
 
 
 def audited(reason: str):
     """Run the service with its `user` argument as actor and `reason` on every history record."""
-    from .audit import audit_context
 
     def decorator(func):
         @functools.wraps(func)

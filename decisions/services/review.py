@@ -68,8 +68,7 @@ def decision_expert_review_close(*, decision: Decision, user: User) -> list[Opin
     require_perm(user, "workflows.run_office")
     with process_lock(decision) as process:
         decision.refresh_from_db()
-        pending = [task for task in open_tasks(process).select_related("owner").order_by("pk")
-                   if task.flow_task.name == "expert_review"]
+        pending = list(open_tasks(process, process.flow_class.expert_review).select_related("owner").order_by("pk"))
         if decision.status != Decision.Status.EXPERT_REVIEW or not pending:
             raise Conflict("该议题当前不在专家论证阶段。")
         now = timezone.now()
