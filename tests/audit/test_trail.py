@@ -220,3 +220,33 @@ def test_history_tab_entries_are_readable(org):
     created = history_tab_entries(term)[-1]
     unit_change = next(c for c in created["changes_display"] if c["field"] == "unit_id")
     assert unit_change["label"] == "党组织" and unit_change["new"].startswith("内科党支部")
+
+
+def _trail_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def _decisions_with_history(api, org, count):
+    from tests.decisions.helpers import do, submit
+
+    for _ in range(count):
+        pk = submit(api, org["sj_b01"])["id"]
+        do(api, org, pk, "branch_review", "sj_b01", {"opinion": "approve", "comment": "同意"})
+
+
+@pytest.mark.parametrize("url", ["/audit/?page_size=20", "/api/v1/audit/?page_size=20",
+                                 "/audit/?model=decisions.decision&page_size=20",
+                                 "/api/v1/audit/?model=decisions.decision&page_size=20"])
+def test_trail_labels_linked_records_without_a_query_per_row(org, api, web, url):
+    """Both sizes fill the page; the larger one has many more records behind it."""
+    _decisions_with_history(api, org, 8)
+    client = web(org["shenji"]) if url.startswith("/audit/") else api(org["shenji"])
+    _trail_queries(client, url)  # warm per-process caches
+    small = _trail_queries(client, url)
+    _decisions_with_history(api, org, 12)
+    assert _trail_queries(client, url) == small

@@ -8,16 +8,13 @@ labels, choice labels, related objects' names, local times); `history_tab_entrie
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import rules
-from django.db import models
-from django.utils import timezone
 
 from ..org.permissions import add_rule, has_role
 from ..org.roles import Role
 from .chain import chained_history_models
 from .history import entries_from_rows, history_entries
+from .labels import HIDDEN_FIELDS, STEP_STATUS_LABELS, Labels, _field, _field_label, model_label
 
 
 @rules.predicate
@@ -33,229 +30,13 @@ def may_read_trail(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_perm("audit.read_trail"))
 
 
-# viewflow's own models are not translated: their names in the auditor's pages.
-VIEWFLOW_MODEL_LABELS = {"viewflow.process": "流程实例", "viewflow.task": "流程步骤"}
-VIEWFLOW_FIELD_LABELS = {
-    "flow_class": "流程", "flow_task": "步骤", "flow_task_type": "步骤类型", "status": "状态",
-    "created": "创建时间", "assigned": "认领时间", "started": "开始办理", "finished": "完成时间",
-    "owner": "办理人", "process": "流程实例", "token": "令牌", "data": "数据", "comments": "备注",
-    "owner_permission": "办理权限", "artifact_object_id": "业务对象编号", "artifact_content_type": "业务对象类型",
-    "parent_task": "上级步骤", "external_task_id": "外部编号", "scheduled": "计划时间",
-    "seed_object_id": "来源对象编号", "seed_content_type": "来源对象类型",
-    "owner_permission_content_type": "办理权限对象类型", "owner_permission_obj_pk": "办理权限对象编号",
-}
-VIEWFLOW_STATUS_LABELS = {
-    "NEW": "待办", "ASSIGNED": "已认领", "STARTED": "办理中", "DONE": "已完成", "CANCELED": "已取消",
-    "ERROR": "出错", "SCHEDULED": "已计划", "REVIVED": "已恢复",
-}
+def _model_of(entry: dict):
+    from django.apps import apps
+
+    return apps.get_model(entry["model"]) if "model" in entry else None
 
 
-# Display nouns of an object ("任务“党支部前置研究”"); the API keeps `model_label`.
-OBJECT_NOUNS = {"viewflow.process": "流程", "viewflow.task": "任务"}
-TASK_TYPE_LABELS = {
-    "HUMAN": "人工办理", "HUMAN_START": "发起", "START": "发起", "END": "结束", "FUNCTION": "自动处理",
-    "JOB": "后台处理", "EXCLUSIVE_GATEWAY": "条件判断", "SWITCH": "条件判断", "PARALLEL_GATEWAY": "并行分发",
-    "JOIN": "汇合", "TIMER": "定时", "EVENT": "事件", "CONDITION": "等待条件", "OBSOLETE": "已废弃",
-}
-# Engine bookkeeping the page does not show (still in the hash chain and the API).
-HIDDEN_FIELDS = {
-    "viewflow.task": {"token", "owner_permission_content_type", "external_task_id", "seed_content_type",
-                      "seed_object_id"},
-    "viewflow.process": {"artifact_content_type", "seed_content_type", "seed_object_id"},
-    "workflows.user": {"username"},  # people by name on the pages
-}
-MERGED_FIELD_LABELS = {
-    ("viewflow.task", "owner_permission_obj_pk"): "办理范围",
-    ("viewflow.process", "artifact_object_id"): "业务对象",
-}
-TASK_DATA_LABELS = {"due": "办理期限", "user_id": "指定办理人"}
-STEP_STATUS_LABELS = {"new": "待办", "assigned": "已认领", "started": "办理中", "done": "已完成",
-                      "canceled": "已取消", "error": "出错"}
-
-
-def model_label(instance_model) -> str:
-    return VIEWFLOW_MODEL_LABELS.get(instance_model._meta.label_lower, str(instance_model._meta.verbose_name))
-
-
-def _field(instance_model, attname: str):
-    for field in instance_model._meta.concrete_fields:
-        if field.attname == attname or field.name == attname:
-            return field
-    return None
-
-
-def _field_label(instance_model, attname: str) -> str:
-    merged = MERGED_FIELD_LABELS.get((instance_model._meta.label_lower, attname))
-    if merged:
-        return merged
-    field = _field(instance_model, attname)
-    if field is None:
-        return attname
-    if instance_model._meta.app_label == "viewflow":
-        return VIEWFLOW_FIELD_LABELS.get(field.name, str(field.verbose_name))
-    label = str(field.verbose_name)
-    if label.isascii() and field.is_relation and field.related_model is not None:
-        label = str(field.related_model._meta.verbose_name)  # an untranslated FK ("election")
-    return label.replace("（用户名）", "")  # usernames are shown as names
-
-
-def _local(value: str) -> str:
-    try:
-        return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return value
-
-
-def _node_title(node) -> str:
-    """A node's Chinese title; nodes without one (joins, routing gateways) by their kind."""
-    title = str(node.task_title or "")
-    return title if title and not title.isascii() else TASK_TYPE_LABELS.get(node.task_type, "流程节点")
-
-
-def _flow_of_model(instance_model):
-    """The flow registered for `instance_model` or for a model it points to (an election's review)."""
-    from ..tasks import registered_flows
-
-    flows = {entry.model: entry.flow_class for entry in registered_flows().values()}
-    if instance_model in flows:
-        return flows[instance_model]
-    for field in instance_model._meta.concrete_fields:
-        if field.is_relation and field.related_model in flows:
-            return flows[field.related_model]
-    return None
-
-
-def step_title(instance_model, code):
-    """The Chinese title of the step `code` of the flow about `instance_model` (or the code)."""
-    flow_class = _flow_of_model(instance_model)
-    node = getattr(flow_class, code, None) if flow_class is not None and isinstance(code, str) else None
-    return _node_title(node) if hasattr(node, "task_type") else code
-
-
-class _Labels:
-    """Readable values for the diff: choice labels, people's and objects' names, local times (cached per page)."""
-
-    def __init__(self):
-        self._objects: dict[tuple, str] = {}
-        self._people: dict[str, str] = {}
-
-    def __call__(self, instance_model, attname: str, value, object_id=None):
-        if value is None or value == "":
-            return value
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        label = instance_model._meta.label_lower
-        if (label, attname) in MERGED_FIELD_LABELS:
-            return self._merged(instance_model, attname, value, object_id)
-        field = _field(instance_model, attname)
-        if field is None:
-            return value
-        if label == "viewflow.task":
-            if field.name == "status":
-                return VIEWFLOW_STATUS_LABELS.get(value, value)
-            if field.name == "flow_task" and object_id is not None:
-                return self.object_name(instance_model, object_id)
-            if field.name == "flow_task_type":
-                return TASK_TYPE_LABELS.get(value, "流程节点")
-            if field.name == "owner_permission":
-                return self.permission(value)
-            if field.name == "data" and isinstance(value, dict):
-                return self.task_data(value)
-        if label == "viewflow.process" and field.name == "status":
-            return VIEWFLOW_STATUS_LABELS.get(value, value)
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        value_labels = getattr(instance_model, f"{field.name.upper()}_LABELS", None)  # e.g. Opinion.OPINION_LABELS
-        if isinstance(value_labels, dict):
-            return value_labels.get(value, value)
-        if field.name == "step":
-            return step_title(instance_model, value)
-        if field.name == "task_id" and not field.is_relation:
-            from viewflow.workflow.models import Task
-
-            return self.object_name(Task, value)
-        if field.is_relation and field.related_model is not None:
-            return self.object_name(field.related_model, value)
-        if isinstance(value, list):
-            return "、".join(self.person(v) if isinstance(v, str) else str(v) for v in value) or None
-        if isinstance(field, models.DateTimeField) and isinstance(value, str):
-            return _local(value)
-        return value
-
-    def person(self, username: str) -> str:
-        """A username's person by name (the username itself when nobody has it)."""
-        if username not in self._people:
-            from ..models import User
-
-            user = User.objects.filter(username=username).only("name", "username").first()
-            self._people[username] = str(user) if user is not None else username
-        return self._people[username]
-
-    def permission(self, value: str) -> str:
-        from django.contrib.auth.models import Permission
-
-        app_label, _dot, codename = str(value).partition(".")
-        found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-        return found.name if found is not None else "专门权限"
-
-    def task_data(self, data: dict) -> str | None:
-        from ..models import User
-
-        parts = []
-        for key, value in data.items():
-            if key == "due":
-                parts.append(f"办理期限 {_local(value)}")
-            elif key == "user_id":
-                parts.append(f"指定办理人 {self.object_name(User, value)}")
-        return "；".join(parts) or None
-
-    def _merged(self, instance_model, attname: str, value, object_id):
-        row = instance_model._base_manager.filter(pk=object_id).first() if object_id is not None else None
-        if attname == "artifact_object_id":
-            content_type = row.artifact_content_type if row is not None else None
-        else:
-            content_type = row.owner_permission_content_type if row is not None else None
-        model = content_type.model_class() if content_type is not None else None
-        return self.object_display(model, value) if model is not None else value
-
-    def object_name(self, model, pk) -> str:
-        """An object's name for people: a person's name, a step's title, an election review's outcome."""
-        from django.contrib.contenttypes.models import ContentType
-
-        key = (model, pk)
-        if key in self._objects:
-            return self._objects[key]
-        obj = model._base_manager.filter(pk=pk).first()
-        label = model._meta.label_lower
-        if obj is None:
-            name = "（已删除）"
-        elif model is ContentType:
-            found = obj.model_class()
-            name = str(found._meta.verbose_name) if found is not None else "（已删除）"
-        elif label == "viewflow.task":
-            name = _node_title(obj.flow_task) if obj.flow_task is not None else "（已删除）"
-        elif label == "viewflow.process":
-            title = str(getattr(obj.flow_class, "process_title", "") or "流程")
-            artifact = obj.artifact
-            name = f"{title}：{artifact}" if artifact is not None else title
-        elif label == "elections.electionreview":
-            name = f"{step_title(model, obj.step)}：{'同意' if obj.approve else '退回'}"
-        elif label == "elections.recommendation":
-            name = f"{obj.member}的推荐"
-        elif label == "workflows.rolegrant":
-            where = f"（{obj.unit.name}）" if obj.unit_id else ""
-            name = f"{obj.user} {obj.get_role_display()}{where}"
-        else:
-            name = str(obj)
-        self._objects[key] = name
-        return name
-
-    def object_display(self, model, pk) -> str:
-        noun = OBJECT_NOUNS.get(model._meta.label_lower, str(model._meta.verbose_name))
-        return f"{noun}“{self.object_name(model, pk)}”"
-
-
-def _add_display(entry: dict, instance_model, labels: _Labels) -> dict:
+def _add_display(entry: dict, instance_model, labels: Labels) -> dict:
     pk_name = instance_model._meta.pk.attname
     hidden = HIDDEN_FIELDS.get(instance_model._meta.label_lower, set())
     object_id = entry.get("object_id")
@@ -270,7 +51,7 @@ def _add_display(entry: dict, instance_model, labels: _Labels) -> dict:
     return entry
 
 
-def _add_step_display(entry: dict, labels: _Labels) -> dict:
+def _add_step_display(entry: dict, labels: Labels) -> dict:
     """Entries of a process's steps (`step_entries` of the subject pages): title, Chinese status, names."""
     title = entry.get("object_label") or "流程步骤"
     kind, _colon, pk = str(entry.get("object", "")).partition(":")
@@ -299,8 +80,9 @@ def history_tab_entries(*sources) -> list[dict]:
     """
     from django.apps import apps
 
-    labels = _Labels()
+    labels = Labels()
     entries = history_entries(*sources, with_ids=True)
+    labels.prime(entries, _model_of)
     for entry in entries:
         _add_display(entry, apps.get_model(entry["model"]), labels)
     return entries[::-1]
@@ -310,7 +92,8 @@ def readable_entries(entries: list[dict]) -> list[dict]:
     """Add Chinese field labels and readable values to entries made `with_ids`, newest first (for pages)."""
     from django.apps import apps
 
-    labels = _Labels()
+    labels = Labels()
+    labels.prime(entries, _model_of)
     for entry in entries:
         if "model" in entry:
             _add_display(entry, apps.get_model(entry["model"]), labels)
@@ -326,7 +109,7 @@ def trail_entries(page_rows) -> list[dict]:
     for history_id, _when, model_index in page_rows:
         wanted.setdefault(model_index, []).append(history_id)
     by_key = {}
-    labels = _Labels()
+    labels = Labels()
     for model_index, history_ids in wanted.items():
         history_model = history_models[model_index]
         instance_model = history_model.instance_type
@@ -340,8 +123,10 @@ def trail_entries(page_rows) -> list[dict]:
         )
         for entry in entries_from_rows(rows, with_ids=True):
             if entry["history_id"] in history_ids:
-                _add_display(entry, instance_model, labels)
                 by_key[(model_index, entry["history_id"])] = entry
+    labels.prime(list(by_key.values()), _model_of)
+    for entry in by_key.values():
+        _add_display(entry, _model_of(entry), labels)
     return [by_key[(index, history_id)] for history_id, _when, index in page_rows if (index, history_id) in by_key]
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ..models import Unit, User
 from .chain import chained_history_models
-from .trail import model_label
+from .labels import model_label
 
 
 def _model_choices():

@@ -17,7 +17,7 @@ def person_name(username) -> str:
 @register.filter
 def step_title(code, subject) -> str:
     """The Chinese title of step `code` of the flow about `subject` (an election, a decision)."""
-    from ..audit.trail import step_title as title_of
+    from ..audit.labels import step_title as title_of
 
     return str(title_of(type(subject), code))
 
