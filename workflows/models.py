@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audited_history
-from .audit.ledger import Checkpoint, LedgerEntry  # noqa: F401 (the audit ledger lives in this app)
+from .audit.ledger import Checkpoint, LedgerEntry, VerificationRun  # noqa: F401 (the audit ledger lives in this app)
 from .org.roles import UNIT_PERMISSIONS, UNIT_ROLES, Role
 
 

@@ -179,12 +179,52 @@ def test_export_never_writes_formulas(org, web):
 
 
 def test_integrity_page(org, web):
+    from django.core.management import call_command
+
     from workflows.audit.sealer import seal_history
 
+    client = web(org["shenji"])
+    assert "尚未校验" in client.get("/audit/integrity/").content.decode()
     checkpoint = seal_history()
+    call_command("verify_history", stdout=io.StringIO())
     rename_unit(org["dangban"])
+    html = client.get("/audit/integrity/").content.decode()
+    assert "印章、账本与检查点全部有效" in html and f"#{checkpoint.seq}" in html
+    assert "<dt>待封存</dt><dd>1 条" in html and f"<dt>已封存</dt><dd>{checkpoint.count} 条" in html
+
+
+def test_integrity_page_shows_a_failed_verification(org, web):
+    """The cron check stores its outcome; a record altered behind the ORM shows up on the page."""
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    from workflows.audit.sealer import seal_history
+
+    from .helpers import tamper
+
+    seal_history()
+    history = Unit.history.model
+    target = history.objects.order_by("history_id").first()
+    tamper(f"UPDATE {connection.ops.quote_name(history._meta.db_table)} SET name = %s WHERE history_id = %s",
+           ["篡改后的名称", target.history_id])
+    with pytest.raises(CommandError):
+        call_command("verify_history", stdout=io.StringIO())
     html = web(org["shenji"]).get("/audit/integrity/").content.decode()
-    assert "印章、账本与检查点全部有效" in html and f"#{checkpoint.seq}" in html and "待封存 1 条" in html
+    assert "完整校验未通过" in html and "被修改" in html and f"history_id={target.history_id}" in html
+
+
+def test_integrity_page_costs_the_same_at_any_history_size(org, api, web):
+    from workflows.audit.sealer import seal_history
+
+    client = web(org["shenji"])
+    seal_history()
+    rename_unit(org["dangban"])
+    client.get("/audit/integrity/")
+    small = _trail_queries(client, "/audit/integrity/")
+    _decisions_with_history(api, org, 10)
+    seal_history()
+    rename_unit(org["dangban"], name="内科第二党支部")
+    assert _trail_queries(client, "/audit/integrity/") == small
 
 
 def test_unit_page_has_history_section(org, web):

@@ -93,3 +93,28 @@ class Checkpoint(_AppendOnly):
         return {"seq": self.seq, "count": self.count, "root": self.root, "created": self.created.isoformat(),
                 "horizon": self.horizon, "previous_signature": self.previous_signature, "key_id": self.key_id,
                 "signature": self.signature}
+
+
+class VerificationRun(_AppendOnly):
+    """The outcome of one full verification (`manage.py verify_history`, cron): what the integrity page shows.
+
+    A full verification reads every history record, so pages never run it; they show the latest run.
+    """
+
+    finished = models.DateTimeField(_("完成时间"))
+    ok = models.BooleanField(_("完整"))
+    records = models.BigIntegerField(_("历史记录数"))
+    sealed = models.BigIntegerField(_("已封存"))
+    awaiting = models.BigIntegerField(_("待封存"))
+    checkpoint_seq = models.BigIntegerField(_("最新检查点"), null=True)
+    problems = models.JSONField(_("问题"), default=list)
+    against_export = models.BooleanField(_("对照外部检查点"), default=False)
+
+    class Meta:
+        app_label = "workflows"
+        verbose_name = _("完整性校验")
+        verbose_name_plural = _("完整性校验")
+        ordering = ["-finished"]
+
+    def __str__(self):
+        return f"校验 {self.finished:%Y-%m-%d %H:%M}：{'完整' if self.ok else '未通过'}"

@@ -13,7 +13,7 @@ from django.db import connections
 
 APPEND_ONLY_TRIGGER = "history_append_only"
 NO_TRUNCATE_TRIGGER = "history_no_truncate"
-LEDGER_TABLES = ("workflows_ledgerentry", "workflows_checkpoint")
+LEDGER_TABLES = ("workflows_ledgerentry", "workflows_checkpoint", "workflows_verificationrun")
 _APPEND_ONLY_FUNCTION = """
 CREATE OR REPLACE FUNCTION workflows_history_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$

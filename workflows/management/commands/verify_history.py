@@ -1,11 +1,13 @@
 """Verify the audit history: record seals, the ledger and its signed checkpoints.
 
-Exit code 0 when intact, 1 otherwise (names the first broken record). Can be run as a cron job.
+Exit code 0 when intact, 1 otherwise (names the first broken record). Run by cron (daily); each run is
+stored as a VerificationRun, which the auditors' integrity page shows.
 `--against FILE` also checks the checkpoints kept outside the database (export_checkpoints).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
+from workflows.audit.status import record_verification
 from workflows.audit.verify import load_exported, verify_ledger
 
 
@@ -15,9 +17,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--database", default="default")
         parser.add_argument("--against", help="a file written by export_checkpoints, kept outside the database")
+        parser.add_argument("--no-record", action="store_true",
+                            help="do not store the outcome for the auditors' integrity page")
 
-    def handle(self, *args, database="default", against=None, **options):
+    def handle(self, *args, database="default", against=None, no_record=False, **options):
         result = verify_ledger(using=database, against=load_exported(against) if against else None)
+        if not no_record:
+            record_verification(result, against_export=bool(against), using=database)
         for problem in result.problems:
             self.stdout.write(f"断裂：{problem}")
         if not result.ok:
