@@ -68,6 +68,15 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.get_channel_display()} {self.title}"
 
+    @property
+    def error_summary(self) -> str:
+        """The Chinese part of `last_error` ("summary：technical detail")."""
+        return self.last_error.partition("：")[0]
+
+    @property
+    def error_detail(self) -> str:
+        return self.last_error.partition("：")[2]
+
 
 class UnitChannels(models.Model):
     """A unit's 企业微信 and 钉钉 group-robot webhooks (set by office staff).
