@@ -9,13 +9,13 @@ class UnitChannelsForm(forms.Form):
     wecom_webhook = forms.CharField(
         label="企业微信群机器人地址", required=False, max_length=500,
         widget=forms.URLInput(attrs={"placeholder": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"}),
-        help_text="在企业微信群中添加群机器人后复制其 Webhook 地址；留空则不推送。",
+        help_text="在企业微信群中添加群机器人后，复制它的推送地址填在这里；留空则不推送。",
         error_messages={"max_length": "地址过长（最多 500 个字符）。"},
     )
     dingtalk_webhook = forms.CharField(
         label="钉钉群机器人地址", required=False, max_length=500,
         widget=forms.URLInput(attrs={"placeholder": "https://oapi.dingtalk.com/robot/send?access_token=…"}),
-        help_text="钉钉群 → 智能群助手 → 添加自定义机器人，复制 Webhook 地址；留空则不推送。",
+        help_text="钉钉群 → 智能群助手 → 添加自定义机器人，复制它的推送地址；留空则不推送。",
         error_messages={"max_length": "地址过长（最多 500 个字符）。"},
     )
     dingtalk_secret = forms.CharField(

@@ -13,6 +13,8 @@ from django.views.generic import ListView
 from ..exceptions import Conflict, errors_to_form
 from ..models import Unit
 from ..org.permissions import require_perm
+from ..pages import detail_page_with_errors
+from ..views import UnitDetailView
 from .channels import unit_channels_set
 from .forms import UnitChannelsForm
 from .models import Channel, Delivery
@@ -83,13 +85,6 @@ class UnitChannelsView(LoginRequiredMixin, View):
             except ValidationError as error:
                 errors_to_form(form, error)
         if not form.is_valid():
-            from ..views import UnitDetailView
-
-            view = UnitDetailView()
-            view.setup(request, code=code)
-            view.object = unit
-            response = view.render_to_response(view.get_context_data(object=unit, channels_form=form))
-            response.status_code = 400
-            return response
+            return detail_page_with_errors(UnitDetailView, request, unit, channels_form=form)
         messages.success(request, "已保存群机器人通知设置。")
         return HttpResponseRedirect(reverse("organisation:unit", args=[code]) + "#channels")
