@@ -12,12 +12,14 @@ class WorkflowsConfig(AppConfig):
         from viewflow.workflow.models import Task
 
         from . import audit
+        from .notifications.task_notices import announce_task
         from .tasks.due import set_task_due
         from .tasks.nodes import enter_status
 
         pre_create_historical_record.connect(audit.fill_history_context, dispatch_uid="workflows_history_context")
         pre_save.connect(set_task_due, sender=Task, dispatch_uid="workflows_task_due")
         post_save.connect(enter_status, sender=Task, dispatch_uid="workflows_enter_status")
+        post_save.connect(announce_task, sender=Task, dispatch_uid="workflows_announce_task")
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="workflows_role_groups")
         audit.ready()  # append-only history triggers after migrate (PostgreSQL)
 

@@ -245,3 +245,6 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.target} {self.period}"
+
+
+from .notifications.models import Delivery, UnitChannels  # noqa: E402, F401 (the outbox and unit channels)

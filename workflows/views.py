@@ -22,6 +22,7 @@ from .org import terms as org_services
 from .org.forms import TermPostponeForm
 from .org.permissions import require_perm
 from .org.roles import Role
+from .pages import detail_page_with_errors
 from .serializers import committee_of
 from .tasks.diagram import process_diagram_svg
 from .tasks.nodes import Step
@@ -361,12 +362,7 @@ class TermPostponeView(LoginRequiredMixin, View):
             except ValidationError as error:
                 errors_to_form(form, error)
         if not form.is_valid():
-            view = UnitDetailView()
-            view.setup(request, code=code)
-            view.object = unit
-            response = view.render_to_response(view.get_context_data(object=unit, postpone_form=form))
-            response.status_code = 400
-            return response
+            return detail_page_with_errors(UnitDetailView, request, unit, postpone_form=form)
         messages.success(request, f"已登记延期换届至 {form.cleaned_data['until']:%Y-%m-%d}。")
         return HttpResponseRedirect(reverse("organisation:unit", args=[code]))
 

@@ -14,6 +14,9 @@ nothing.
 - Tasks: every open human task of every flow with a due date: `task_due` when due within a
   day (once per due date), `task_overdue` weekly once past due; to the owner, or when
   unassigned to everyone who may claim it.
+
+Reminders about a unit also go to its group robots (`notify(..., unit=...)`); the e-mails
+and webhook calls go through the outbox, which this command delivers at the end of its run.
 """
 
 from __future__ import annotations
@@ -23,17 +26,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ..audit import audit_context
 from ..models import Reminder, Term, Unit, User
-from ..org.permissions import add_rule, oversees_terms, role_codes
+from ..org.permissions import add_rule, oversees_terms
 from ..org.roles import Role
 from .service import notify
+from .task_notices import task_recipients
 
 log = logging.getLogger(__name__)
 
@@ -130,31 +132,6 @@ def due_term_reminders(now: datetime) -> list[Due]:
     return due
 
 
-def _users_with_perm(perm: str, obj) -> list[User]:
-    """Active users holding `app.codename`, globally or (guardian) on `obj`."""
-    app_label, codename = perm.split(".", 1)
-    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-    if permission is None:
-        return []
-    query = Q(user_permissions=permission) | Q(groups__permissions=permission) | Q(is_superuser=True)
-    if obj is not None:
-        from guardian.shortcuts import get_users_with_perms
-
-        object_users = get_users_with_perms(obj, only_with_perms_in=[codename], with_group_users=True)
-        query |= Q(pk__in=[u.pk for u in object_users])
-    users = User.objects.filter(query, is_active=True).distinct().order_by("pk")
-    return [u for u in users if Role.AUDITOR not in role_codes(u)]
-
-
-def task_recipients(task) -> list[User]:
-    if task.owner_id:
-        return [task.owner] if task.owner.is_active else []
-    if not task.owner_permission:
-        return []
-    obj = task.owner_permission_obj if task.owner_permission_obj_pk else None
-    return _users_with_perm(task.owner_permission, obj)
-
-
 def due_task_reminders(now: datetime) -> list[Due]:
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
@@ -205,7 +182,7 @@ def claim_and_send(item: Due, now: datetime) -> bool:
                 )
         except IntegrityError:
             return False
-        notify(recipients=recipients, kind=item.kind, context=item.context, url=item.url)
+        notify(recipients=recipients, kind=item.kind, context=item.context, url=item.url, unit=item.unit)
     return True
 
 

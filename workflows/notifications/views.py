@@ -13,6 +13,7 @@ from viewflow.urls import Application
 from ..models import Notification, Reminder, Unit
 from ..org.permissions import require_perm
 from . import reminders  # noqa: F401 (registers the workflows.read_reminders rule)
+from .office_views import DeliveryListView, DeliveryRetryView, UnitChannelsView
 
 
 def notifications_of(user):
@@ -95,9 +96,13 @@ class NotificationsApp(Application):
     menu_links = [
         ("notifications:list", "我的通知", "notifications"),
         ("notifications:reminders", "提醒记录", "alarm"),
+        ("notifications:deliveries", "发送记录", "outgoing_mail", "workflows.manage_deliveries"),
     ]
 
     list_path = path("", NotificationListView.as_view(), name="list")
     read_all_path = path("read/", NotificationReadView.as_view(), name="read_all")
     read_path = path("<int:pk>/read/", NotificationReadView.as_view(), name="read")
     reminders_path = path("reminders/", ReminderLogView.as_view(), name="reminders")
+    deliveries_path = path("deliveries/", DeliveryListView.as_view(), name="deliveries")
+    retry_path = path("deliveries/<int:pk>/retry/", DeliveryRetryView.as_view(), name="retry")
+    channels_path = path("units/<slug:code>/channels/", UnitChannelsView.as_view(), name="unit_channels")

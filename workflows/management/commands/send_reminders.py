@@ -1,9 +1,10 @@
-"""Send due 换届 and task reminders. Safe to run as a cron job, e.g. every 10 minutes."""
+"""Send due 换届 and task reminders, then deliver the outbox. Safe to run as a cron job, e.g. every 10 minutes."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from workflows.notifications.outbox import deliver_due
 from workflows.notifications.reminders import send_reminders
 
 
@@ -23,4 +24,7 @@ class Command(BaseCommand):
             if timezone.is_naive(when):
                 when = timezone.make_aware(when)
         count = send_reminders(now=when, dry_run=dry_run, report=self.stdout.write)
+        if not dry_run:  # the reminders' e-mails and group messages are in the outbox now
+            counts = deliver_due()
+            self.stdout.write(f"outbox: delivered {counts['delivered']}, failed {counts['failed']}")
         self.stdout.write(f"sent {count} reminders")
