@@ -33,6 +33,13 @@ def party_secretary():
     return User.objects.filter(is_active=True, role_grants__role=Role.PARTY_SECRETARY).order_by("pk").first()
 
 
+def urgent_confirmer_ids() -> list[int]:
+    """Who confirms an urgent matter (事后报告): the party secretary and the president."""
+    secretary = party_secretary()
+    president = User.objects.filter(is_active=True, role_grants__role=Role.PRESIDENT).order_by("pk").first()
+    return list(dict.fromkeys(u.pk for u in (secretary, president) if u is not None))
+
+
 def expert_ids() -> list[int]:
     return list(
         User.objects.filter(is_active=True, role_grants__role=Role.EXPERT).distinct().order_by("username")
@@ -87,6 +94,8 @@ def visible_decisions(user):
     cadre = Q(category=Decision.Category.CADRE_APPOINTMENT)
     if has_role(user, Role.ORGANIZATION_STAFF):
         return qs.filter(ordinary | cadre)
+    if has_role(user, Role.LEGAL_COUNSEL):  # every item that needs (or needed) a legal review
+        return qs.filter(ordinary | (Q(legal_required=True) & ~cadre))
     return qs.filter(ordinary)
 
 

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import api
+from . import api, api_urgent
 
 urlpatterns = [
     path("decisions/", api.DecisionListView.as_view(), name="api-decisions"),
+    path("decisions/urgent/", api_urgent.UrgentReportView.as_view(), name="api-decision-urgent"),
     path("decisions/<int:pk>/", api.DecisionDetailView.as_view(), name="api-decision"),
     path("decisions/<int:pk>/withdraw/", api.DecisionWithdrawView.as_view(), name="api-decision-withdraw"),
     path("decisions/<int:pk>/close-expert-review/", api.DecisionCloseExpertReviewView.as_view(),
