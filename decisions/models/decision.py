@@ -184,6 +184,7 @@ class Opinion(models.Model):
         COMMUNICATE = "communicate", _("书记院长会前沟通")
         AGENDA_REVIEW = "agenda_review", _("议题审定")
         REVISE = "revise", _("修改重报")
+        URGENT_CONFIRM = "urgent_confirm", _("事后报告确认")
 
     class Level(models.TextChoices):
         LOW = "low", _("低")
