@@ -110,7 +110,13 @@ def get_visible_decision(user, pk) -> Decision:
         raise Http404 from None
 
 
-def filter_decisions(qs, *, status=None, category=None, q=None):
+def filter_decisions(qs, *, status=None, category=None, q=None, year=None, outcome=None):
+    from .stats import outcome_q
+
+    if year and str(year).isdigit():
+        qs = qs.filter(created__year=int(year))
+    if outcome:
+        qs = qs.filter(outcome_q(outcome))
     if status:
         qs = qs.filter(status=status)
     if category:
@@ -118,6 +124,11 @@ def filter_decisions(qs, *, status=None, category=None, q=None):
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
     return qs
+
+
+def decision_years() -> list[int]:
+    """Years with decisions, newest first (the list's year filter)."""
+    return sorted({d.year for d in Decision.objects.dates("created", "year")}, reverse=True)
 
 
 def visible_meetings(user):

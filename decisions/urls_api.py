@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, api_urgent
+from . import api, api_stats, api_urgent
 
 urlpatterns = [
     path("decisions/", api.DecisionListView.as_view(), name="api-decisions"),
@@ -10,6 +10,9 @@ urlpatterns = [
     path("decisions/<int:pk>/close-expert-review/", api.DecisionCloseExpertReviewView.as_view(),
          name="api-decision-close-expert-review"),
     path("decisions/<int:pk>/history/", api.DecisionHistoryView.as_view(), name="api-decision-history"),
+    path("stats/decisions/", api_stats.DecisionStatsView.as_view(), name="api-stats-decisions"),
+    path("stats/tasks/", api_stats.TaskStatsView.as_view(), name="api-stats-tasks"),
+    path("stats/terms/", api_stats.TermStatsView.as_view(), name="api-stats-terms"),
     path("meetings/", api.MeetingListView.as_view(), name="api-meetings"),
     path("meetings/<int:pk>/", api.MeetingDetailView.as_view(), name="api-meeting"),
     path("meetings/<int:pk>/leave/", api.MeetingLeaveView.as_view(), name="api-meeting-leave"),

@@ -17,6 +17,7 @@ from workflows.views import ServiceFormView, process_page_context
 
 from . import api as decisions_api
 from . import selectors, services
+from .dashboard import DashboardView, OpenTaskListView
 from .forms import DecisionForm, LeaveRequestForm, MeetingForm, WithdrawForm
 from .minutes_docx import minutes_content
 from .models import Decision, Meeting
@@ -25,6 +26,7 @@ from .route_forms import UrgentReportForm
 from .serializers import decision_data
 from .services.meeting import may_change, meeting_leave_request, meeting_reschedule
 from .services.urgent import decision_urgent_report
+from .stats import OUTCOME_LABELS
 
 
 class DecisionListView(LoginRequiredMixin, ListView):
@@ -36,12 +38,14 @@ class DecisionListView(LoginRequiredMixin, ListView):
         return selectors.filter_decisions(
             selectors.visible_decisions(self.request.user),
             status=params.get("status"), category=params.get("category"), q=params.get("q"),
+            year=params.get("year"), outcome=params.get("outcome"),
         ).order_by("-created", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             statuses=Decision.Status.choices, categories=Decision.Category.choices,
+            outcomes=list(OUTCOME_LABELS.items()), years=selectors.decision_years(),
             may_propose=self.request.user.has_perm("decisions.propose"),
             query=self.request.GET.copy(),
         )
@@ -263,6 +267,7 @@ class DecisionsApp(Application):
         ("decisions:new", "申报议题", "add_circle", "decisions.propose"),
         ("decisions:urgent_new", "事后报告", "bolt", "workflows.run_office"),
         ("decisions:meetings", "党委会", "groups", "decisions.see_meeting"),
+        ("decisions:dashboard", "统计看板", "insights", "decisions.see_dashboard"),
     ]
 
     list_path = path("", DecisionListView.as_view(), name="list")
@@ -272,6 +277,8 @@ class DecisionsApp(Application):
     withdraw_path = path("<int:pk>/withdraw/", DecisionWithdrawView.as_view(), name="withdraw")
     close_experts_path = path("<int:pk>/close-expert-review/", DecisionCloseExpertReviewView.as_view(),
                               name="close_experts")
+    dashboard_path = path("dashboard/", DashboardView.as_view(), name="dashboard")
+    open_tasks_path = path("dashboard/tasks/", OpenTaskListView.as_view(), name="open_tasks")
     meetings_path = path("meetings/", MeetingListView.as_view(), name="meetings")
     meeting_new_path = path("meetings/new/", MeetingCreateView.as_view(), name="meeting_new")
     meeting_path = path("meetings/<int:pk>/", MeetingDetailView.as_view(), name="meeting")

@@ -9,7 +9,18 @@ from docx import Document
 from decisions.minutes_docx import minutes_content
 from decisions.models import AgendaItem, Decision, Vote, VoteResult
 
-from .helpers import START, attendance, complete, do, open_tasks, schedule, submit, task_for, to_awaiting_meeting, vote_all
+from .helpers import (
+    START,
+    attendance,
+    complete,
+    do,
+    open_tasks,
+    schedule,
+    submit,
+    task_for,
+    to_awaiting_meeting,
+    vote_all,
+)
 
 pytestmark = pytest.mark.django_db
 
