@@ -39,7 +39,8 @@ def days(value: timedelta) -> str:
         return f"{hours / 24:.1f}天"
     if hours >= 1:
         return f"{hours:.1f}小时"
-    return f"{max(value.total_seconds() / 60, 0):.0f}分钟"
+    minutes = value.total_seconds() / 60
+    return f"{minutes:.0f}分钟" if minutes >= 1 else "不足1分钟"
 
 
 def _pct(n: int, top: int) -> int:
@@ -87,11 +88,13 @@ def task_section(now) -> dict:
     }
 
 
-def term_section(today) -> list[dict]:
+def term_section(today, user) -> list[dict]:
+    """The 换届 bands; they link to the term overview for those who may read it (not office staff)."""
     rows = wstats.term_figures(today=today)
     top = max((n for *_, n in rows), default=0)
+    linked = user.has_perm("elections.overview")
     return [{"code": code, "label": label, "n": n, "pct": _pct(n, top),
-             "url": _url("elections:overview", band=code)} for code, label, n in rows]
+             "url": _url("elections:overview", band=code) if linked else ""} for code, label, n in rows]
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -101,7 +104,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         require_perm(self.request.user, "decisions.see_dashboard")
         now = timezone.now()
         return {**super().get_context_data(**kwargs), "years": decision_section(), "tasks": task_section(now),
-                "terms": term_section(timezone.localdate()), "stage_window": STAGE_WINDOW_DAYS,
+                "terms": term_section(timezone.localdate(), self.request.user), "stage_window": STAGE_WINDOW_DAYS,
                 "outcome_legend": [(code, label) for code, label, _ in OUTCOMES]}
 
 
@@ -136,8 +139,8 @@ class OpenTaskListView(LoginRequiredMixin, TemplateView):
         params = self.request.GET
         now = timezone.now()
         qs = filter_open_tasks(step=params.get("step"), owner=params.get("owner"), unit=params.get("unit"),
-                               overdue=params.get("overdue") == "1", now=now).select_related("owner", "owner__unit",
-                                                                                           "process")
+                               overdue=params.get("overdue") == "1", now=now)
+        qs = qs.select_related("owner", "owner__unit", "process").prefetch_related("process__artifact")
         page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
         rows = []
         for task in page.object_list:
