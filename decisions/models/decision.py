@@ -42,7 +42,7 @@ class Decision(RouteStatusMixin, models.Model):
         CLOSED = "closed", _("已归档")
         REJECTED = "rejected", _("未通过")
         WITHDRAWN = "withdrawn", _("已撤回")
-        URGENT_CONFIRM = "urgent_confirm", _("事后报告待确认")
+        URGENT_CONFIRM = "urgent_confirm", _("事后报告确认")
         AWAITING_REPORT = "awaiting_report", _("待会议通报")
         NOT_CONFIRMED = "not_confirmed", _("未予确认")
 
