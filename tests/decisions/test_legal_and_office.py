@@ -1,5 +1,6 @@
 """合法性审查 and 院长办公会研究 (domain.md D): when they apply, who does them, and returns to revise."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -133,3 +134,17 @@ def test_office_meeting_revise_returns_the_item(org, api, clock):
 def test_proposal_page_offers_the_new_requests(org, web):
     page = web(org["dangban"]).get("/decisions/new/").content.decode()
     assert "申请合法性审查" in page and "提请院长办公会先行研究" in page
+
+
+def test_diagram_and_step_bar_show_the_new_steps(org, api, web, clock):
+    from workflows.tasks import process_for
+    from workflows.tasks.stepbar import step_bar
+
+    pk = submit(api, org["dangban"], category="large_fund", amount=900000, needs_office_meeting=True)["id"]
+    decision = _to_risk_done(api, org, pk)
+    assert step_bar(process_for(decision)).text.startswith("第5步/共13步 · 合法性审查 · 等待：法律顾问")
+    do(api, org, pk, "legal_review", "falv", {"opinion": "lawful", "comment": "合法"})
+    assert step_bar(process_for(decision)).text.startswith("第6步/共13步 · 院长办公会研究 · 等待：院长")
+    page = web(org["dangban"]).get(f"/decisions/{pk}/").content.decode()
+    svg = re.sub(r"<[^>]+>|\s", "", page.split('class="hp-diagram', 1)[1])  # titles wrap over lines
+    assert "合法性审查" in svg and "院长办公会研究" in svg and "事后报告确认" in svg
