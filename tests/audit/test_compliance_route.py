@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from decisions.compliance import decision_checks
 from decisions.models import Decision, Opinion
-from tests.decisions.helpers import START, attendance, do, schedule, submit
+from tests.decisions.helpers import START, do, in_session, submit
 from workflows.audit import audit_context
 from workflows.models import HospitalSettings
 
@@ -47,9 +47,7 @@ def test_urgent_report_checks(org, api, clock):  # noqa: F811
         do(api, org, pk, "urgent_confirm", name, {"agree": True, "comment": ""})
     decision = Decision.objects.get(pk=pk)
     assert checks_of(decision) == {"urgent_confirm": True, "reported": None, "minutes": None, "execution": None}
-    meeting = schedule(api, org, [pk])
-    clock.move_to(meeting.scheduled_at)
-    attendance(api, org, meeting)
+    meeting = in_session(api, org, clock, [pk])
     do(api, org, meeting, "minutes_draft", "dangban", {"text": "纪要"})
     do(api, org, meeting, "minutes_approve", "shuji", {"approve": True})
     result = checks_of(Decision.objects.get(pk=pk))

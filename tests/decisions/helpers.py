@@ -97,3 +97,12 @@ def vote_all(api, org, decision_id, choice="agree", skip=()):
             continue
         response = complete(api, task.owner, task, {"vote": choice, "comment": ""})
         assert response.status_code == 200, response.json()
+
+
+def in_session(api, org, clock, agenda):
+    """Schedule a meeting with `agenda`, move the clock to it and record everyone present."""
+    meeting = schedule(api, org, agenda)
+    clock.move_to(meeting.scheduled_at)
+    response = attendance(api, org, meeting)
+    assert response.status_code == 200, response.json()
+    return meeting

@@ -5,7 +5,7 @@ import pytest
 from decisions.minutes_docx import minutes_content
 from decisions.models import Decision
 
-from .helpers import attendance, complete, do, open_tasks, schedule, submit, to_awaiting_meeting
+from .helpers import complete, do, in_session, open_tasks, submit, to_awaiting_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_defer_votes_do_not_count_and_show_in_result_and_minutes(org, api, clock):
     pk = submit(api, org["dangban"], title="任命外科主任", category="cadre_appointment")["id"]
     to_awaiting_meeting(api, org, pk, cadre=True)
-    meeting = schedule(api, org, [pk])
-    clock.move_to(meeting.scheduled_at)
-    assert attendance(api, org, meeting).status_code == 200
+    meeting = in_session(api, org, clock, [pk])
     decision = Decision.objects.get(pk=pk)
     choices = iter(["agree"] * 3 + ["defer"] * 5)
     for task in open_tasks(decision, "vote"):

@@ -148,3 +148,12 @@ def test_diagram_and_step_bar_show_the_new_steps(org, api, web, clock):
     page = web(org["dangban"]).get(f"/decisions/{pk}/").content.decode()
     svg = re.sub(r"<[^>]+>|\s", "", page.split('class="hp-diagram', 1)[1])  # titles wrap over lines
     assert "合法性审查" in svg and "院长办公会研究" in svg and "事后报告确认" in svg
+
+
+def test_legal_counsel_role_from_the_import_grants_the_legal_opinion_only(org, api):
+    falv = org["falv"]
+    assert falv.has_perm("workflows.give_legal_opinion") and not falv.has_perm("workflows.run_office")
+    assert not org["dangban"].has_perm("workflows.give_legal_opinion")
+    assert not org["shenji"].has_perm("workflows.give_legal_opinion")  # auditors never write
+    roles = api(falv).get("/api/v1/me/").json()["roles"]
+    assert {"role": "legal_counsel", "unit": None} in roles

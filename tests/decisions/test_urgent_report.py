@@ -11,11 +11,10 @@ from decisions.models import AgendaItem, Decision, Vote, VoteResult
 
 from .helpers import (
     START,
-    attendance,
     complete,
     do,
+    in_session,
     open_tasks,
-    schedule,
     submit,
     task_for,
     to_awaiting_meeting,
@@ -74,9 +73,7 @@ def test_confirmed_by_both_then_reported_without_votes_and_released_by_the_minut
     to_awaiting_meeting(api, org, ordinary)
     page = web(org["dangban"]).get("/decisions/meetings/new/").content.decode()
     assert "【事后报告】疫情防控物资紧急采购" in page
-    meeting = schedule(api, org, [ordinary, pk])
-    clock.move_to(meeting.scheduled_at)
-    assert attendance(api, org, meeting).status_code == 200
+    meeting = in_session(api, org, clock, [ordinary, pk])
     decision.refresh_from_db()
     assert decision.status == "minutes" and not open_tasks(decision, "vote").exists()
     assert not open_tasks(decision, "secretary_vote").exists()
@@ -107,9 +104,7 @@ def test_confirmed_by_both_then_reported_without_votes_and_released_by_the_minut
 def test_a_meeting_of_reports_only_goes_straight_to_the_minutes(org, api, clock):
     pk = _record(api, org)["id"]
     _confirm(api, org, pk)
-    meeting = schedule(api, org, [pk])
-    clock.move_to(meeting.scheduled_at)
-    assert attendance(api, org, meeting).status_code == 200
+    meeting = in_session(api, org, clock, [pk])
     assert task_for(meeting, "minutes_draft")
     assert VoteResult.objects.get(decision_id=pk).outcome == "reported"
 
