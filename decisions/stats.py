@@ -17,7 +17,7 @@ S = Decision.Status
 DECIDED_ON = (S.MINUTES, S.IMPLEMENTING, S.CLOSED)
 OUTCOMES = (
     ("passed", "通过", Q(status__in=DECIDED_ON, urgent=False)),
-    ("reported", "事后报告", Q(status__in=(*DECIDED_ON, S.AWAITING_REPORT, S.URGENT_CONFIRM), urgent=True)),
+    ("reported", "事后报告已通报", Q(status__in=DECIDED_ON, urgent=True)),
     ("rejected", "未通过", Q(status=S.REJECTED)),
     ("not_confirmed", "未予确认", Q(status=S.NOT_CONFIRMED)),
     ("withdrawn", "已撤回", Q(status=S.WITHDRAWN)),

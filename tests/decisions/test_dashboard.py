@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from decisions.models import Decision
 
-from .helpers import START, do, submit, to_awaiting_meeting
+from .helpers import START, do, in_session, submit, to_awaiting_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ def test_decision_figures_match_the_lists_they_link_to(org, api, web, clock):
         "decided_on": "2026-03-01"}, format="json").json()["id"]
     for name in ("shuji", "yuanzhang"):
         do(api, org, urgent, "urgent_confirm", name, {"agree": True, "comment": ""})
+    in_session(api, org, clock, [urgent])  # heard: reported
     submit(api, org["dangban"], category="large_fund", amount=900000)
     data = api(org["dangban"]).get("/api/v1/stats/decisions/").json()
     (year,) = data["years"]
@@ -49,7 +50,7 @@ def test_decision_figures_match_the_lists_they_link_to(org, api, web, clock):
             assert listed.json()["count"] == n, (category, outcome)
     page = web(org["dangban"]).get("/decisions/dashboard/").content.decode()
     link = re.search(r'href="(/decisions/\?year=2026&amp;category=major_matter&amp;outcome=reported)"', page)
-    assert link and "事后报告 1" in page
+    assert link and "事后报告已通报 1" in page
     listed = web(org["dangban"]).get(link.group(1).replace("&amp;", "&")).content.decode()
     assert "紧急" in listed and "门诊楼改造项目" not in listed
 
