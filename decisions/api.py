@@ -29,6 +29,7 @@ class DecisionListView(GenericAPIView):
         return selectors.filter_decisions(
             selectors.visible_decisions(self.request.user),
             status=params.get("status"), category=params.get("category"), q=params.get("q"),
+            year=params.get("year"), outcome=params.get("outcome"),
         ).order_by("-created", "-pk")
 
     @extend_schema(operation_id="decisions_list", responses={200: dict})

@@ -69,6 +69,55 @@ def check_risk(decision, opinions) -> Check:
     return Check("risk", label, True, f"风险等级：{opinion.get_level_display()}")
 
 
+def check_legal_review(decision, opinions) -> Check:
+    label = "合法性审查（需要时）"
+    if decision.is_cadre_appointment() or not (decision.legal_required or decision.compute_legal_required()):
+        return Check("legal_review", label, None, "本议题无需合法性审查")
+    if not decision.has_reached(Decision.Status.OFFICE_MEETING):
+        return Check("legal_review", label, None, "尚未完成该步骤")
+    opinion = _last(opinions, "legal_review")
+    if opinion is None:
+        return Check("legal_review", label, False, "需合法性审查但没有法律顾问意见")
+    if opinion.opinion == "unlawful":
+        return Check("legal_review", label, False, "最后一次审查结论为不合法")
+    return Check("legal_review", label, True, f"{_who(opinion.author)} {_day(opinion.created)} {opinion.opinion_label}")
+
+
+def check_office_meeting(decision, opinions) -> Check:
+    label = "院长办公会研究（提请时）"
+    if not decision.wants_office_meeting():
+        return Check("office_meeting", label, None, "未提请院长办公会研究")
+    if not decision.has_reached(Decision.Status.COMMUNICATE):
+        return Check("office_meeting", label, None, "尚未完成该步骤")
+    opinion = _last(opinions, "office_meeting")
+    if opinion is None or opinion.held_on is None:
+        return Check("office_meeting", label, False, "提请院长办公会研究但没有研究记录")
+    if opinion.opinion != "support":
+        return Check("office_meeting", label, False, "最后一次研究结论为退回修改")
+    return Check("office_meeting", label, True, f"{opinion.held_on:%Y-%m-%d} 院长办公会研究同意")
+
+
+def check_urgent_confirmed(decision, opinions) -> Check:
+    label = "事后报告经书记、院长分别确认"
+    answers = [o for o in opinions if o.step == "urgent_confirm"]
+    if not decision.has_reached(Decision.Status.AWAITING_REPORT):
+        if decision.status == Decision.Status.NOT_CONFIRMED:
+            return Check("urgent_confirm", label, None, "未予确认，已关闭")
+        return Check("urgent_confirm", label, None, "确认中")
+    if len(answers) < 2 or any(o.opinion != "agree" for o in answers):
+        return Check("urgent_confirm", label, False, "未经书记、院长均确认即待会议通报")
+    return Check("urgent_confirm", label, True, "、".join(_who(o.author) for o in answers) + " 已确认")
+
+
+def check_reported(decision, result) -> Check:
+    label = "紧急事项已向党委会通报"
+    if result is not None and result.outcome == VoteResult.Outcome.REPORTED:
+        return Check("reported", label, True, f"{_day(result.meeting.scheduled_at)} {result.meeting.title} 通报")
+    if decision.status in ("implementing", "closed"):
+        return Check("reported", label, False, "未经党委会通报即进入执行")
+    return Check("reported", label, None, "待会议通报")
+
+
 def check_communication(decision, opinions) -> Check:
     label = "书记院长会前沟通"
     if not decision.has_reached(Decision.Status.AGENDA_REVIEW):
@@ -185,7 +234,7 @@ def _has_minutes(meeting) -> bool:
 
 def check_execution(decision, result, today) -> Check:
     label = "按期报告执行情况"
-    if result is None or result.outcome != PASSED:
+    if result is None or result.outcome not in (PASSED, VoteResult.Outcome.REPORTED):
         return Check("execution", label, None, "未通过的议题无需执行" if result else "尚未表决")
     due = decision.implementation_due
     done = decision.reports.filter(done=True).order_by("created", "pk").first()
@@ -207,10 +256,19 @@ def decision_checks(decision, *, threshold, notice_days, today) -> list[Check]:
         votes = list(Vote.objects.filter(decision=decision, meeting=meeting).select_related("member").order_by("pk"))
         recusals = list(Recusal.objects.filter(decision=decision, meeting=meeting))
         attendance = list(Attendance.objects.filter(meeting=meeting))
+    if decision.urgent:
+        return [
+            check_urgent_confirmed(decision, opinions),
+            check_reported(decision, result),
+            check_minutes(decision, meeting, result),
+            check_execution(decision, result, today),
+        ]
     return [
         check_pre_review(decision, opinions),
         check_expert_review(decision, opinions, threshold),
         check_risk(decision, opinions),
+        check_legal_review(decision, opinions),
+        check_office_meeting(decision, opinions),
         check_communication(decision, opinions),
         check_notice(meeting, notice_days),
         check_quorum(decision, meeting, result, attendance),

@@ -44,6 +44,12 @@ def _to_agenda(decision, secretary):
                 task_service.task_complete(task=task, user=task.owner,
                                            data={"opinion": "agree", "comment": "方案可行，建议实施"})
     _step(decision, DecisionFlow.risk_assessment, "dangban", {"level": "low", "notes": "经评估，意识形态等风险较低"})
+    decision.refresh_from_db()
+    if decision.legal_required:
+        _step(decision, DecisionFlow.legal_review, "falv", {"opinion": "lawful", "comment": "经审查，符合法律法规和政策规定"})
+    if decision.wants_office_meeting():
+        _step(decision, DecisionFlow.office_meeting, "yuanzhang",
+              {"held_on": timezone.localdate(), "conclusion": "support", "comment": "院长办公会研究同意，提请党委会决定"})
     _step(decision, DecisionFlow.communicate, "shuji", {"consensus": True, "notes": "书记与院长会前沟通一致"})
     _step(decision, DecisionFlow.agenda_review, "shuji", {"accept": True, "comment": "同意提交党委会"})
     decision.refresh_from_db()
@@ -108,9 +114,23 @@ def demo_decisions(today):
     _step(cadre, DecisionFlow.secretary_vote, "shuji", {"vote": "agree", "comment": "同意任命"})
     _vote(voting, stop_after=4)
 
-    # 4. reviewed, waiting for the next meeting (already on its agenda)
+    # 4. reviewed (legal review, then the president's office meeting), waiting for the next meeting, which
+    #    also hears an urgent matter decided last week (事后报告)
     waiting = _to_agenda(_submit("sj_b46", "b46", title="关于建设互联网医院的议题", category="major_project",
-                                 amount=3200000, summary="建设互联网诊疗平台。"), "sj_b46")
+                                 amount=3200000, summary="建设互联网诊疗平台。", needs_office_meeting=True), "sj_b46")
+    urgent = services.decision_urgent_report(
+        user=office, title="关于紧急采购防汛物资的事后报告", category="major_matter", department_unit=Unit.objects.get(code="b60"),
+        summary="暴雨预警，书记、院长研究决定紧急采购沙袋、抽水泵等防汛物资。", amount=None,
+        reason="红色暴雨预警，须当日完成采购", decided_on=today - timedelta(days=6))
+    for confirmer in ("shuji", "yuanzhang"):
+        _step(urgent, DecisionFlow.urgent_confirm, confirmer, {"agree": True, "comment": "情况属实"})
     services.meeting_schedule(user=office, title="党委会（演示：已通知）", scheduled_at=now + timedelta(days=5),
-                              place="行政楼三楼会议室", agenda=[waiting.pk])
-    return f"三重一大：已创建 {Decision.objects.count()} 个演示议题和 3 次党委会。"
+                              place="行政楼三楼会议室", agenda=[waiting.pk, urgent.pk])
+
+    # 5. an item at the legal counsel's desk
+    _step(_submit("dangban", "b55", title="关于合作共建医联体的议题", category="major_matter",
+                  summary="与区卫生院签订医联体合作协议。", needs_legal_review=True), DecisionFlow.branch_review,
+          "sj_b55", {"opinion": "approve", "comment": "支委会研究同意"})
+    legal = Decision.objects.get(title="关于合作共建医联体的议题")
+    _step(legal, DecisionFlow.risk_assessment, "dangban", {"level": "medium", "notes": "合作协议涉及资产使用"})
+    return f"三重一大：已创建 {Decision.objects.count()} 个演示议题（含事后报告）和 3 次党委会。"

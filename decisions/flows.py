@@ -13,9 +13,9 @@ from viewflow.workflow import flow
 
 from workflows.tasks import nodes
 
-from . import forms, selectors
+from . import forms, route_forms, selectors
 from .models import Decision, Meeting
-from .services import implementation, meeting, minutes, review, voting
+from .services import implementation, meeting, minutes, review, urgent, voting
 from .services.proposal import decision_revise
 
 D = Decision.Status
@@ -27,11 +27,16 @@ class DecisionFlow(flow.Flow):
     The proposer submits a 议题. A cadre appointment goes to organization review; anything else
     to the branch of the responsible department. A return sends the item back to the proposer
     to revise and resubmit. Expert review follows when required (one parallel task per expert),
-    then the office assesses risks, the secretary and the president communicate, and the
-    secretary puts the item on the agenda. At the meeting every present, non-recused member
+    then the office assesses risks, the legal counsel reviews lawfulness when required, the
+    president's office meeting studies the item when the proposer asked for it, the secretary
+    and the president communicate, and the secretary puts the item on the agenda. At the meeting every present, non-recused member
     votes, the secretary votes last or defers the item to a later meeting. A passed item waits
     for the approved minutes and is then implemented until the proposer reports it done; a
     rejected item is closed.
+
+    An urgent matter decided outside a meeting (事后报告) is confirmed by the secretary and the
+    president, heard at the next meeting as a report item without a vote, and implemented once
+    that meeting's minutes are approved; if either does not confirm it, it is closed.
     """
 
     flow_code = "decision"
@@ -40,7 +45,26 @@ class DecisionFlow(flow.Flow):
 
     submit = nodes.Start().Annotation(title=_("议题申报")).Next(this.route_review)
 
-    route_review = flow.If(this.is_cadre_appointment).Annotation(title=_("是否干部任免")).Then(this.organization_review).Else(this.branch_review)
+    route_review = (
+        flow.Switch()
+        .Annotation(title=_("申报分流"))
+        .Case(this.ask_confirmations, cond=this.is_urgent)
+        .Case(this.organization_review, cond=this.is_cadre_appointment)
+        .Default(this.branch_review)
+    )
+
+    # 事后报告：党委书记、院长分别确认（会签）
+    ask_confirmations = nodes.SplitEach().Annotation(title=_("分送书记院长确认")).Next(this.urgent_confirm, data_source=this.confirmers)
+    urgent_confirm = (
+        nodes.Step(form=route_forms.UrgentConfirmForm, service=urgent.decision_urgent_confirm)
+        .Annotation(title=_("事后报告确认"))
+        .Status(D.URGENT_CONFIRM)
+        .Assign(this.assigned_user)
+        .Next(this.confirmations_in)
+    )
+    confirmations_in = flow.Join().Annotation(title=_("确认汇齐")).Next(this.route_confirmed)
+    route_confirmed = flow.If(this.is_urgent_confirmed).Annotation(title=_("是否均确认")).Then(this.awaiting_report).Else(this.not_confirmed)
+    awaiting_report = nodes.Handle().Annotation(title=_("待会议通报")).Status(D.AWAITING_REPORT).Next(this.await_minutes)
 
     # 组织部门
     organization_review = (
@@ -89,8 +113,30 @@ class DecisionFlow(flow.Flow):
         .Annotation(title=_("风险评估"))
         .Status(D.RISK_ASSESSMENT)
         .Permission("workflows.run_office")
-        .Next(this.communicate)
+        .Next(this.route_legal_review)
     )
+
+    # 法律顾问
+    route_legal_review = flow.If(this.needs_legal_review).Annotation(title=_("是否需合法性审查")).Then(this.legal_review).Else(this.route_office_meeting)
+    legal_review = (
+        nodes.Step(form=route_forms.LegalReviewForm, service=review.decision_legal_review)
+        .Annotation(title=_("合法性审查"))
+        .Status(D.LEGAL_REVIEW)
+        .Permission("workflows.give_legal_opinion")
+        .Next(this.after_legal_review)
+    )
+    after_legal_review = flow.If(this.was_returned).Annotation(title=_("是否退回")).Then(this.revise).Else(this.route_office_meeting)
+
+    # 院长（院长办公会）
+    route_office_meeting = flow.If(this.needs_office_meeting).Annotation(title=_("是否提请院长办公会")).Then(this.office_meeting).Else(this.communicate)
+    office_meeting = (
+        nodes.Step(form=route_forms.OfficeMeetingForm, service=review.decision_office_meeting)
+        .Annotation(title=_("院长办公会研究"))
+        .Status(D.OFFICE_MEETING)
+        .Permission("workflows.communicate_as_president")
+        .Next(this.after_office_meeting)
+    )
+    after_office_meeting = flow.If(this.was_returned).Annotation(title=_("是否退回")).Then(this.revise).Else(this.communicate)
 
     # 党委书记
     communicate = (
@@ -156,6 +202,7 @@ class DecisionFlow(flow.Flow):
 
     closed = nodes.End().Annotation(title=_("归档")).Status(D.CLOSED)
     rejected = nodes.End().Annotation(title=_("未通过，关闭")).Status(D.REJECTED)
+    not_confirmed = nodes.End().Annotation(title=_("未予确认，关闭")).Status(D.NOT_CONFIRMED)
 
     # --- who and when ----------------------------------------------------------------------
 
@@ -171,6 +218,9 @@ class DecisionFlow(flow.Flow):
     def presider(self, activation):
         return activation.process.artifact.meeting.presider
 
+    def confirmers(self, activation):
+        return [{"user_id": pk} for pk in selectors.urgent_confirmer_ids()]
+
     def experts_to_ask(self, activation):
         return [{"user_id": pk} for pk in selectors.expert_ids()]
 
@@ -184,6 +234,18 @@ class DecisionFlow(flow.Flow):
         return timezone.make_aware(datetime.combine(due, time(18, 0))) if due is not None else None
 
     # --- named yes/no questions ------------------------------------------------------------
+
+    def is_urgent(self, activation):
+        return activation.process.artifact.urgent
+
+    def is_urgent_confirmed(self, activation):
+        return activation.process.artifact.is_urgent_confirmed()
+
+    def needs_legal_review(self, activation):
+        return activation.process.artifact.legal_required
+
+    def needs_office_meeting(self, activation):
+        return activation.process.artifact.wants_office_meeting()
 
     def is_cadre_appointment(self, activation):
         return activation.process.artifact.is_cadre_appointment()

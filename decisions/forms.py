@@ -69,6 +69,9 @@ class DecisionForm(StepForm):
     amount = forms.DecimalField(label="金额（元）", required=False, min_value=0, max_digits=14, decimal_places=2,
                                 error_messages={"min_value": "金额不能为负数。", "invalid": "请填写正确的金额。"})
     needs_expert_review = forms.BooleanField(label="申请专家论证", required=False)
+    needs_legal_review = forms.BooleanField(label="申请合法性审查", required=False,
+                                            help_text="重大项目和大额度资金使用议题必经合法性审查，无需勾选。")
+    needs_office_meeting = forms.BooleanField(label="提请院长办公会先行研究", required=False)
     reconsider_of = forms.IntegerField(label="复议原议题编号", required=False,
                                        help_text="对已表决议题复议时填写原议题编号，将作为新议题重新走完整流程。")
 
@@ -82,7 +85,9 @@ class DecisionForm(StepForm):
             decision = self.task.process.artifact
             self.initial.update(title=decision.title, category=decision.category, summary=decision.summary,
                                 department_unit=decision.department_unit_id, amount=decision.amount,
-                                needs_expert_review=decision.needs_expert_review)
+                                needs_expert_review=decision.needs_expert_review,
+                                needs_legal_review=decision.needs_legal_review,
+                                needs_office_meeting=decision.needs_office_meeting)
 
     def clean_reconsider_of(self):
         pk = self.cleaned_data.get("reconsider_of")
@@ -99,6 +104,11 @@ class DecisionForm(StepForm):
         data = super().clean()
         if data.get("category") in Decision.AMOUNT_REQUIRED and data.get("amount") is None:
             self.add_error("amount", "重大项目和大额度资金使用议题必须填写金额。")
+        if data.get("category") == Decision.Category.CADRE_APPOINTMENT:
+            if data.get("needs_legal_review"):
+                self.add_error("needs_legal_review", "干部任免议题不经合法性审查。")
+            if data.get("needs_office_meeting"):
+                self.add_error("needs_office_meeting", "干部任免议题不经院长办公会研究。")
         return data
 
 
@@ -226,6 +236,8 @@ class AttendanceForm(StepForm):
                 else ("present", ""), help_text="已请假，理由已填入" if member.pk in leave else "",
                 required=False, disabled=self.opens_at is not None)
         for item in meeting.agenda_items() if meeting is not None else []:
+            if item.decision.urgent:
+                continue  # heard as a report, nobody votes, nobody recuses
             self.fields[f"rec_{item.decision_id}"] = RecusalField(
                 members=self.members, label=f"回避：{item.decision.title}", disabled=self.opens_at is not None,
                 help_text="勾选须回避本议题的委员并写明理由；不勾选即无人回避。")
@@ -319,10 +331,11 @@ class MeetingForm(forms.Form):
         taken = AgendaItem.objects.filter(outcome__in=AgendaItem.OPEN_OUTCOMES)
         if meeting is not None:
             taken = taken.exclude(meeting=meeting)
-        waiting = (Decision.objects.filter(status=Decision.Status.AWAITING_MEETING)
+        waiting = (Decision.objects.filter(status__in=Decision.AGENDA_READY)
                    .exclude(pk__in=taken.values("decision_id")).select_related("department_unit").order_by("pk"))
         self.fields["agenda"].widget.choices = [
-            (d.pk, f"{d.title}（{d.get_category_display()} · {d.department_unit.department or d.department_unit.name}）")
+            (d.pk, f"{'【事后报告】' if d.urgent else ''}{d.title}"
+                   f"（{d.get_category_display()} · {d.department_unit.department or d.department_unit.name}）")
             for d in waiting
         ]
         if not waiting:

@@ -42,7 +42,7 @@ def default_minutes_text(meeting) -> str:
     for n, item in enumerate(meeting.agenda_items(), 1):
         result = meeting.results.filter(decision=item.decision).first()
         decided = {"passed": "会议同意该议题。", "rejected": "会议未通过该议题。",
-                   "deferred": "会议决定暂缓表决。"}.get(result.outcome if result else "", item.note or "未表决。")
+                   "deferred": "会议决定暂缓表决。", "reported": "会议听取了该紧急事项的事后报告。"}.get(result.outcome if result else "", item.note or "未表决。")
         lines.append(f"{n}. {item.decision.title}：{decided}")
     return "\n".join(lines)
 
@@ -83,11 +83,20 @@ def minutes_content(meeting) -> dict:
     for v in (Vote.objects.filter(meeting=meeting, vote=Vote.Choice.DISAGREE).select_related("member")
               .order_by("is_secretary", "pk")):
         dissent.setdefault(v.decision_id, []).append(f"{_name(v.member)}：{v.comment.strip() or '未说明理由'}")
-    items = []
-    for n, item in enumerate(meeting.agenda_items(), 1):
+    items, reports = [], []
+    for item in meeting.agenda_items():
+        decision = item.decision
+        if decision.urgent:
+            reports.append({
+                "n": len(reports) + 1, "title": decision.title, "summary": decision.summary,
+                "reason": decision.urgent_reason,
+                "decided_on": f"{decision.decided_on:%Y年%m月%d日}" if decision.decided_on else "—",
+                "heard": item.get_outcome_display(),
+            })
+            continue
         result = results.get(item.decision_id)
         items.append({
-            "n": n, "title": item.decision.title, "decided": item.get_outcome_display(),
+            "n": len(items) + 1, "title": item.decision.title, "decided": item.get_outcome_display(),
             "tally": result.tally_text if result else (item.note or "未表决"),
             "secretary_comment": result.comment.strip() if result else "",
             "recusals": "、".join(recusals.get(item.decision_id, [])),
@@ -96,7 +105,10 @@ def minutes_content(meeting) -> dict:
     signed = None
     if minutes is not None and minutes.approved_by_id:
         signed = f"签发人：{_name(minutes.approved_by)}　签发时间：{timezone.localtime(minutes.approved_at):%Y年%m月%d日}"
+    parts = [*(["items"] if items or not reports else []), *(["reports"] if reports else []), "text"]
     return {
+        "headings": _headings(parts, corrections=bool(minutes and minutes.corrections.exists())),
+        "reports": reports,
         "masthead": f"中共{hospital}委员会会议纪要",
         "issue": f"党委会纪要{meeting.issue_label}",
         "title": meeting.title,
@@ -109,6 +121,16 @@ def minutes_content(meeting) -> dict:
         ],
         "signed": signed,
     }
+
+
+SECTION_TITLES = {"items": "会议议定事项", "reports": "通报事项", "text": "纪要正文", "corrections": "纪要更正"}
+NUMERALS = "一二三四五"
+
+
+def _headings(parts: list[str], *, corrections: bool) -> dict[str, str]:
+    """Numbered section headings: 一、会议议定事项 二、通报事项 (when there are reports) ..."""
+    parts = [*parts, *(["corrections"] if corrections else [])]
+    return {part: f"{NUMERALS[n]}、{SECTION_TITLES[part]}" for n, part in enumerate(parts)}
 
 
 # --- layout ---------------------------------------------------------------------------------
@@ -172,7 +194,9 @@ def minutes_docx_bytes(meeting) -> bytes:
     _para(doc)
     for label, value in content["header"]:
         _para(doc, value, label=label)
-    _para(doc, "一、会议议定事项", font=HEADING_FONT)
+    headings = content["headings"]
+    if "items" in headings:
+        _para(doc, headings["items"], font=HEADING_FONT)
     for item in content["items"]:
         _para(doc, f"议题{item['n']}：{item['title']}", font=ITEM_FONT, bold=True)
         _para(doc, item["decided"], label="决定事项")
@@ -183,11 +207,18 @@ def minutes_docx_bytes(meeting) -> bytes:
             _para(doc, item["recusals"], label="回避")
         if item["dissent"]:
             _para(doc, "；".join(item["dissent"]), label="不同意意见")
-    _para(doc, "二、纪要正文", font=HEADING_FONT)
+    if content["reports"]:
+        _para(doc, headings["reports"], font=HEADING_FONT)
+        for report in content["reports"]:
+            _para(doc, f"事项{report['n']}：{report['title']}", font=ITEM_FONT, bold=True)
+            _para(doc, report["summary"], label="事项及决定")
+            _para(doc, f"{report['decided_on']}；{report['reason']}", label="决定日期及紧急原因")
+            _para(doc, report["heard"], label="会议情况")
+    _para(doc, headings["text"], font=HEADING_FONT)
     for line in content["text_lines"]:
         _para(doc, line)
     if content["corrections"]:
-        _para(doc, "三、纪要更正", font=HEADING_FONT)
+        _para(doc, headings["corrections"], font=HEADING_FONT)
         for line in content["corrections"]:
             _para(doc, line)
     if content["signed"]:

@@ -51,6 +51,11 @@ def sees_all_meetings(user, obj=None) -> bool:
     return selectors.sees_everything(user)
 
 
+@rules.predicate
+def reads_audit(user, obj=None) -> bool:
+    return user.has_perm("workflows.read_audit")
+
+
 add_rule("decisions.propose", may_propose)
 add_rule("decisions.propose_cadre_appointment", may_propose_cadre)
 add_rule("decisions.see_decision", may_view_decision, write=False)
@@ -58,3 +63,4 @@ add_rule("decisions.withdraw", is_proposer)
 add_rule("decisions.schedule_meeting", runs_office)
 add_rule("decisions.see_meeting", sees_all_meetings, write=False)
 add_rule("decisions.correct_minutes", runs_office | chairs_committee)
+add_rule("decisions.see_dashboard", runs_office | chairs_committee | reads_audit, write=False)

@@ -33,6 +33,13 @@ def party_secretary():
     return User.objects.filter(is_active=True, role_grants__role=Role.PARTY_SECRETARY).order_by("pk").first()
 
 
+def urgent_confirmer_ids() -> list[int]:
+    """Who confirms an urgent matter (事后报告): the party secretary and the president."""
+    secretary = party_secretary()
+    president = User.objects.filter(is_active=True, role_grants__role=Role.PRESIDENT).order_by("pk").first()
+    return list(dict.fromkeys(u.pk for u in (secretary, president) if u is not None))
+
+
 def expert_ids() -> list[int]:
     return list(
         User.objects.filter(is_active=True, role_grants__role=Role.EXPERT).distinct().order_by("username")
@@ -87,6 +94,8 @@ def visible_decisions(user):
     cadre = Q(category=Decision.Category.CADRE_APPOINTMENT)
     if has_role(user, Role.ORGANIZATION_STAFF):
         return qs.filter(ordinary | cadre)
+    if has_role(user, Role.LEGAL_COUNSEL):  # every item that needs (or needed) a legal review
+        return qs.filter(ordinary | (Q(legal_required=True) & ~cadre))
     return qs.filter(ordinary)
 
 
@@ -101,7 +110,13 @@ def get_visible_decision(user, pk) -> Decision:
         raise Http404 from None
 
 
-def filter_decisions(qs, *, status=None, category=None, q=None):
+def filter_decisions(qs, *, status=None, category=None, q=None, year=None, outcome=None):
+    from .stats import outcome_q
+
+    if year and str(year).isdigit():
+        qs = qs.filter(created__year=int(year))
+    if outcome:
+        qs = qs.filter(outcome_q(outcome))
     if status:
         qs = qs.filter(status=status)
     if category:
@@ -109,6 +124,11 @@ def filter_decisions(qs, *, status=None, category=None, q=None):
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
     return qs
+
+
+def decision_years() -> list[int]:
+    """Years with decisions, newest first (the list's year filter)."""
+    return sorted({d.year for d in Decision.objects.dates("created", "year")}, reverse=True)
 
 
 def visible_meetings(user):

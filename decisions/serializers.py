@@ -21,6 +21,12 @@ def decision_data(decision, user=None) -> dict:
         "active_steps": active_step_names(process),
         "needs_expert_review": decision.needs_expert_review,
         "expert_required": decision.expert_required,
+        "needs_legal_review": decision.needs_legal_review,
+        "legal_required": decision.legal_required,
+        "needs_office_meeting": decision.needs_office_meeting,
+        "urgent": decision.urgent,
+        "urgent_reason": decision.urgent_reason,
+        "decided_on": decision.decided_on.isoformat() if decision.decided_on else None,
         "proposer": decision.proposer.username,
         "meeting_id": decision.meeting_id,
         "result": result.as_dict() if result else None,
@@ -31,7 +37,7 @@ def decision_data(decision, user=None) -> dict:
         "opinions": [
             {"step": o.step, "user": o.author.username, "opinion": o.opinion, "comment": o.comment,
              "discipline_opinion": o.discipline_opinion, "level": o.level, "consensus": o.consensus,
-             "at": o.created.isoformat()}
+             "held_on": o.held_on.isoformat() if o.held_on else None, "at": o.created.isoformat()}
             for o in visible_opinions(user, decision).select_related("author").order_by("pk")
         ],
         "votes": [

@@ -17,12 +17,16 @@ from workflows.views import ServiceFormView, process_page_context
 
 from . import api as decisions_api
 from . import selectors, services
+from .dashboard import DashboardView, OpenTaskListView
 from .forms import DecisionForm, LeaveRequestForm, MeetingForm, WithdrawForm
 from .minutes_docx import minutes_content
 from .models import Decision, Meeting
 from .models.meeting import LeaveRequest
+from .route_forms import UrgentReportForm
 from .serializers import decision_data
 from .services.meeting import may_change, meeting_leave_request, meeting_reschedule
+from .services.urgent import decision_urgent_report
+from .stats import OUTCOME_LABELS
 
 
 class DecisionListView(LoginRequiredMixin, ListView):
@@ -34,12 +38,14 @@ class DecisionListView(LoginRequiredMixin, ListView):
         return selectors.filter_decisions(
             selectors.visible_decisions(self.request.user),
             status=params.get("status"), category=params.get("category"), q=params.get("q"),
+            year=params.get("year"), outcome=params.get("outcome"),
         ).order_by("-created", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             statuses=Decision.Status.choices, categories=Decision.Category.choices,
+            outcomes=list(OUTCOME_LABELS.items()), years=selectors.decision_years(),
             may_propose=self.request.user.has_perm("decisions.propose"),
             query=self.request.GET.copy(),
         )
@@ -62,6 +68,22 @@ class DecisionCreateView(ServiceFormView):
     def perform(self, form):
         decision = services.decision_submit(user=self.request.user, **form.cleaned_data)
         return f"已申报议题：{decision.title}", reverse("decisions:detail", args=[decision.pk])
+
+
+class UrgentReportCreateView(DecisionCreateView):
+    """事后报告登记 by office staff."""
+
+    template_name = "decisions/urgent_form.html"
+    form_class = UrgentReportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require_perm(request.user, "workflows.run_office")
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        decision = decision_urgent_report(user=self.request.user, **form.cleaned_data)
+        return f"已登记事后报告，待书记、院长确认：{decision.title}", reverse("decisions:detail", args=[decision.pk])
 
 
 class DecisionDetailView(LoginRequiredMixin, TemplateView):
@@ -243,15 +265,20 @@ class DecisionsApp(Application):
     menu_links = [
         ("decisions:list", "议题", "list_alt"),
         ("decisions:new", "申报议题", "add_circle", "decisions.propose"),
+        ("decisions:urgent_new", "事后报告", "bolt", "workflows.run_office"),
         ("decisions:meetings", "党委会", "groups", "decisions.see_meeting"),
+        ("decisions:dashboard", "统计看板", "insights", "decisions.see_dashboard"),
     ]
 
     list_path = path("", DecisionListView.as_view(), name="list")
     new_path = path("new/", DecisionCreateView.as_view(), name="new")
+    urgent_new_path = path("urgent/new/", UrgentReportCreateView.as_view(), name="urgent_new")
     detail_path = path("<int:pk>/", DecisionDetailView.as_view(), name="detail")
     withdraw_path = path("<int:pk>/withdraw/", DecisionWithdrawView.as_view(), name="withdraw")
     close_experts_path = path("<int:pk>/close-expert-review/", DecisionCloseExpertReviewView.as_view(),
                               name="close_experts")
+    dashboard_path = path("dashboard/", DashboardView.as_view(), name="dashboard")
+    open_tasks_path = path("dashboard/tasks/", OpenTaskListView.as_view(), name="open_tasks")
     meetings_path = path("meetings/", MeetingListView.as_view(), name="meetings")
     meeting_new_path = path("meetings/new/", MeetingCreateView.as_view(), name="meeting_new")
     meeting_path = path("meetings/<int:pk>/", MeetingDetailView.as_view(), name="meeting")

@@ -13,6 +13,7 @@ from viewflow.urls import Application
 from workflows.exceptions import Conflict, errors_to_form
 from workflows.models import Unit
 from workflows.org.permissions import require_perm
+from workflows.stats import term_band
 from workflows.tasks import may_act_on, open_tasks, process_for
 from workflows.views import process_page_context
 
@@ -181,6 +182,12 @@ class TermOverviewView(LoginRequiredMixin, TemplateView):
         rows.sort(key=lambda r: (r["days_left"] is None, r["days_left"] if r["days_left"] is not None else 0))
         if self.request.GET.get("due"):
             rows = [r for r in rows if r["overdue"] or r["soon"]]
+        band = self.request.GET.get("band")  # the dashboard's 换届 bands (workflows.stats.term_band)
+        if band == "postponed":
+            rows = [r for r in rows if r["term"] and r["term"].postponed_until]
+        elif band:
+            rows = [r for r in rows if r["unit"].kind == Unit.Kind.BRANCH
+                    and term_band(r["days_left"], running=r["election"] is not None) == band]
         page = Paginator(rows, 30).get_page(self.request.GET.get("page"))
         for row in page.object_list:  # 发起换届: due, nothing running, and the user may request
             row["may_request"] = ((row["overdue"] or row["soon"]) and row["election"] is None

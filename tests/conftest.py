@@ -29,6 +29,7 @@ SMALL_ORG = {
         {"username": "dangban", "name": "党办陈", "unit": "b02", "membership": "full", "roles": ["office_staff"]},
         {"username": "zuzhi", "name": "组织周", "unit": "b02", "membership": "full", "roles": ["organization_staff"]},
         {"username": "shenji", "name": "审计孙", "unit": "b02", "membership": "full", "roles": ["auditor"]},
+        {"username": "falv", "name": "法律郑", "unit": None, "membership": "none", "roles": ["legal_counsel"]},
         *[{"username": f"zhuanjia{i}", "name": f"专家{i}", "unit": None, "membership": "none",
            "roles": ["expert"]} for i in range(1, 4)],
         {"username": "sj_b01", "name": "内科书记", "unit": "b01", "membership": "full", "roles": ["branch_secretary"]},

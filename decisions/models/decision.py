@@ -31,6 +31,8 @@ class Decision(RouteStatusMixin, models.Model):
         REVISE = "revise", _("退回修改")
         EXPERT_REVIEW = "expert_review", _("专家论证")
         RISK_ASSESSMENT = "risk_assessment", _("风险评估")
+        LEGAL_REVIEW = "legal_review", _("合法性审查")
+        OFFICE_MEETING = "office_meeting", _("院长办公会研究")
         COMMUNICATE = "communicate", _("会前沟通")
         AGENDA_REVIEW = "agenda_review", _("议题审定")
         AWAITING_MEETING = "awaiting_meeting", _("待上会")
@@ -40,21 +42,28 @@ class Decision(RouteStatusMixin, models.Model):
         CLOSED = "closed", _("已归档")
         REJECTED = "rejected", _("未通过")
         WITHDRAWN = "withdrawn", _("已撤回")
+        URGENT_CONFIRM = "urgent_confirm", _("事后报告确认")
+        AWAITING_REPORT = "awaiting_report", _("待会议通报")
+        NOT_CONFIRMED = "not_confirmed", _("未予确认")
 
     AMOUNT_REQUIRED = (Category.LARGE_FUND, Category.MAJOR_PROJECT)
     WITHDRAWABLE = (
         Status.SUBMITTED, Status.BRANCH_REVIEW, Status.ORGANIZATION_REVIEW, Status.REVISE, Status.EXPERT_REVIEW,
-        Status.RISK_ASSESSMENT, Status.COMMUNICATE, Status.AGENDA_REVIEW,
+        Status.RISK_ASSESSMENT, Status.LEGAL_REVIEW, Status.OFFICE_MEETING, Status.COMMUNICATE, Status.AGENDA_REVIEW,
     )
+    LEGAL_REQUIRED = (Category.MAJOR_PROJECT, Category.LARGE_FUND)
+    # What a meeting's agenda may hold: items to vote on and urgent matters to hear (事后报告).
+    AGENDA_READY = (Status.AWAITING_MEETING, Status.AWAITING_REPORT)
 
     DECIDED = (Status.MINUTES, Status.IMPLEMENTING, Status.CLOSED, Status.REJECTED)
-    # The statuses along the route (domain.md part A), as the flow's nodes set them; one stage
-    # holds the statuses of alternative nodes. Compliance asks `has_reached`.
+    # The statuses along the route (domain.md parts A and D), as the flow's nodes set them; one stage
+    # holds the statuses of alternative nodes (an urgent matter's confirmation and wait for the
+    # meeting sit beside the review and the wait of an ordinary item). Compliance asks `has_reached`.
     ROUTE = (
-        (Status.SUBMITTED,), (Status.BRANCH_REVIEW, Status.ORGANIZATION_REVIEW, Status.REVISE),
-        (Status.EXPERT_REVIEW,), (Status.RISK_ASSESSMENT,), (Status.COMMUNICATE,), (Status.AGENDA_REVIEW,),
-        (Status.AWAITING_MEETING,), (Status.VOTING,), (Status.MINUTES, Status.REJECTED), (Status.IMPLEMENTING,),
-        (Status.CLOSED,),
+        (Status.SUBMITTED,), (Status.BRANCH_REVIEW, Status.ORGANIZATION_REVIEW, Status.REVISE, Status.URGENT_CONFIRM),
+        (Status.EXPERT_REVIEW,), (Status.RISK_ASSESSMENT,), (Status.LEGAL_REVIEW,), (Status.OFFICE_MEETING,),
+        (Status.COMMUNICATE,), (Status.AGENDA_REVIEW,), (Status.AWAITING_MEETING, Status.AWAITING_REPORT),
+        (Status.VOTING,), (Status.MINUTES, Status.REJECTED), (Status.IMPLEMENTING,), (Status.CLOSED,),
     )
 
     title = models.CharField(_("议题名称"), max_length=200)
@@ -69,6 +78,13 @@ class Decision(RouteStatusMixin, models.Model):
     )
     needs_expert_review = models.BooleanField(_("申请专家论证"), default=False)
     expert_required = models.BooleanField(_("需专家论证"), default=False, editable=False)
+    needs_legal_review = models.BooleanField(_("申请合法性审查"), default=False)
+    legal_required = models.BooleanField(_("需合法性审查"), default=False, editable=False)
+    needs_office_meeting = models.BooleanField(_("提请院长办公会研究"), default=False)
+    # 事后报告: an urgent matter decided outside a meeting, reported to the next one.
+    urgent = models.BooleanField(_("事后报告"), default=False, editable=False)
+    urgent_reason = models.TextField(_("紧急原因"), blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("申报人"), on_delete=models.PROTECT, related_name="proposed_decisions"
     )
@@ -118,6 +134,20 @@ class Decision(RouteStatusMixin, models.Model):
             or self.needs_expert_review
         )
 
+    def compute_legal_required(self) -> bool:
+        """合法性审查: every major project and large fund, a major matter on request, never a cadre item."""
+        if self.category in self.LEGAL_REQUIRED:
+            return True
+        return self.category == self.Category.MAJOR_MATTER and self.needs_legal_review
+
+    def wants_office_meeting(self) -> bool:
+        return self.needs_office_meeting and not self.is_cadre_appointment()
+
+    def is_urgent_confirmed(self) -> bool:
+        """Both the secretary and the president confirmed the urgent matter."""
+        answers = list(self.opinions.filter(step=Opinion.Step.URGENT_CONFIRM).values_list("opinion", flat=True))
+        return len(answers) >= 2 and all(answer == "agree" for answer in answers)
+
     def last_opinion(self, step: str):
         return self.opinions.filter(step=step).order_by("-pk").first()
 
@@ -149,16 +179,20 @@ class Opinion(models.Model):
         ORGANIZATION_REVIEW = "organization_review", _("组织考察")
         EXPERT_REVIEW = "expert_review", _("专家论证")
         RISK_ASSESSMENT = "risk_assessment", _("风险评估")
+        LEGAL_REVIEW = "legal_review", _("合法性审查")
+        OFFICE_MEETING = "office_meeting", _("院长办公会研究")
         COMMUNICATE = "communicate", _("书记院长会前沟通")
         AGENDA_REVIEW = "agenda_review", _("议题审定")
         REVISE = "revise", _("修改重报")
+        URGENT_CONFIRM = "urgent_confirm", _("事后报告确认")
 
     class Level(models.TextChoices):
         LOW = "low", _("低")
         MEDIUM = "medium", _("中")
         HIGH = "high", _("高")
 
-    GATE_STEPS = ("branch_review", "organization_review", "communicate", "agenda_review", "revise")
+    GATE_STEPS = ("branch_review", "organization_review", "legal_review", "office_meeting", "communicate",
+                  "agenda_review", "revise")
 
     decision = models.ForeignKey(Decision, verbose_name=_("议题"), on_delete=models.CASCADE, related_name="opinions")
     step = models.CharField(_("步骤"), max_length=30, choices=Step.choices)
@@ -169,6 +203,7 @@ class Opinion(models.Model):
     discipline_opinion = models.TextField(_("党风廉政意见"), blank=True)
     level = models.CharField(_("风险等级"), max_length=10, choices=Level.choices, blank=True)
     consensus = models.BooleanField(_("达成一致"), null=True, blank=True)
+    held_on = models.DateField(_("会议日期"), null=True, blank=True)  # 院长办公会
     task_id = models.PositiveIntegerField(_("任务"), null=True, blank=True)
     created = models.DateTimeField(_("时间"), auto_now_add=True)
     history = audited_history()
@@ -188,6 +223,10 @@ class Opinion(models.Model):
             return self.consensus is False
         if self.step == "agenda_review":
             return self.opinion == "return"
+        if self.step == "legal_review":
+            return self.opinion == "unlawful"
+        if self.step == "office_meeting":
+            return self.opinion == "revise"
         return False
 
     OPINION_LABELS = {
@@ -195,10 +234,16 @@ class Opinion(models.Model):
         "accept": "列入议程", "resubmit": "已修改重报",
         "no_answer": "逾期未答复",
     }
+    STEP_OPINION_LABELS = {
+        "legal_review": {"lawful": "合法", "conditional": "附条件合法", "unlawful": "不合法（退回修改）"},
+        "office_meeting": {"support": "同意提请党委会研究", "revise": "退回修改"},
+        "urgent_confirm": {"agree": "确认", "disagree": "不予确认"},
+    }
 
     @property
     def opinion_label(self):
-        return self.OPINION_LABELS.get(self.opinion, self.opinion)
+        labels = self.STEP_OPINION_LABELS.get(self.step, self.OPINION_LABELS)
+        return labels.get(self.opinion, self.OPINION_LABELS.get(self.opinion, self.opinion))
 
 
 class ImplementationReport(models.Model):

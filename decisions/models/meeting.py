@@ -68,6 +68,7 @@ class AgendaItem(models.Model):
         REJECTED = "rejected", _("未通过")
         DEFERRED = "deferred", _("暂缓表决")
         NO_QUORUM = "no_quorum", _("不足法定人数，未表决")
+        REPORTED = "reported", _("已通报")
 
     OPEN_OUTCOMES = (Outcome.PENDING, Outcome.VOTING)
 
@@ -178,6 +179,7 @@ class VoteResult(models.Model):
         PASSED = "passed", _("通过")
         REJECTED = "rejected", _("未通过")
         DEFERRED = "deferred", _("暂缓表决")
+        REPORTED = "reported", _("已通报（事后报告）")
 
     decision = models.ForeignKey(Decision, verbose_name=_("议题"), on_delete=models.PROTECT, related_name="results")
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="results")
@@ -200,6 +202,8 @@ class VoteResult(models.Model):
         return f"{self.decision} {self.get_outcome_display()}"
 
     def as_dict(self) -> dict:
+        if self.outcome == self.Outcome.REPORTED:
+            return {"outcome": self.outcome}  # heard as a report: no vote
         data = {"outcome": self.outcome, "agree": self.agree, "disagree": self.disagree, "abstain": self.abstain,
                 "members": self.members, "present": self.present}
         if self.decision.is_cadre_appointment():
@@ -214,6 +218,8 @@ class VoteResult(models.Model):
 
     @property
     def tally_text(self) -> str:
+        if self.outcome == self.Outcome.REPORTED:
+            return f"应到委员{self.members}人，实到{self.present}人；事后报告，会议听取通报，不表决。"
         last = (f"缓议{self.defer_votes}票" if self.decision.is_cadre_appointment() else f"弃权{self.abstain}票")
         return f"应到委员{self.members}人，实到{self.present}人；同意{self.agree}票，不同意{self.disagree}票，{last}。"
 

@@ -19,7 +19,7 @@ from workflows.tasks import process_resume, process_start
 
 from .. import selectors
 from ..counting import has_quorum, quorum_shortfall_note
-from ..models import AgendaItem, Attendance, Decision, Meeting, Recusal
+from ..models import AgendaItem, Attendance, Decision, Meeting, Recusal, VoteResult
 from ..models.meeting import LeaveRequest
 
 
@@ -51,7 +51,7 @@ def _agenda_errors(ids: list[int], *, meeting: Meeting | None = None,
         elsewhere = AgendaItem.objects.filter(decision=decision, outcome__in=AgendaItem.OPEN_OUTCOMES)
         if meeting is not None:
             elsewhere = elsewhere.exclude(meeting=meeting)
-        if decision.status != Decision.Status.AWAITING_MEETING:
+        if decision.status not in Decision.AGENDA_READY:
             problems.append(f"议题“{decision.title}”不处于待上会状态（当前：{decision.get_status_display()}）。")
         elif elsewhere.exists():
             problems.append(f"议题“{decision.title}”已列入另一次会议议程。")
@@ -237,15 +237,28 @@ def meeting_attendance(*, meeting: Meeting, user: User, present: list[str], abse
     for item in meeting.agenda_items():
         decision = item.decision
         eligible = len(selectors.eligible_voter_ids(meeting, decision))
-        cadre = decision.is_cadre_appointment()
+        cadre = decision.is_cadre_appointment() and not decision.urgent
         if not has_quorum(eligible=eligible, members=total, cadre=cadre):
             item.outcome = AgendaItem.Outcome.NO_QUORUM
             item.note = quorum_shortfall_note(eligible=eligible, members=total, cadre=cadre)
             record_save(item)
             continue
-        item.outcome = AgendaItem.Outcome.VOTING
-        record_save(item)
         decision.meeting = meeting
         record_save(decision)
+        if decision.status == Decision.Status.AWAITING_REPORT:
+            _hear_report(item, members=total, present=len(set(present) & set(members)))
+            continue
+        item.outcome = AgendaItem.Outcome.VOTING
+        record_save(item)
         process_resume(decision, meeting=meeting)
     return meeting
+
+
+def _hear_report(item: AgendaItem, *, members: int, present: int) -> None:
+    """A 事后报告 is heard, not voted: its result is `reported` and it waits for the minutes."""
+    result = record_save(VoteResult(decision=item.decision, meeting=item.meeting, outcome=VoteResult.Outcome.REPORTED,
+                                    agree=0, disagree=0, abstain=0, members=members, present=present))
+    item.outcome = AgendaItem.Outcome.REPORTED
+    item.note = result.tally_text
+    record_save(item)
+    process_resume(item.decision)

@@ -40,7 +40,7 @@ def minutes_draft(*, meeting: Meeting, user: User, text: str) -> Minutes:
 
 @transaction.atomic
 def minutes_approve(*, meeting: Meeting, user: User, approve: bool, comment: str = "") -> Minutes:
-    """The secretary approves (freezes) or returns the draft; approval releases passed items."""
+    """The secretary approves (freezes) or returns the draft; approval releases passed and reported items."""
     minutes = Minutes.objects.select_for_update().get(meeting=meeting)
     if minutes.frozen:
         raise Conflict("纪要已签发。")
@@ -57,7 +57,8 @@ def minutes_approve(*, meeting: Meeting, user: User, approve: bool, comment: str
         minutes.frozen = True
         record_save(minutes)
         due_days = HospitalSettings.current().implementation_due_days
-        for result in VoteResult.objects.filter(meeting=meeting, outcome=VoteResult.Outcome.PASSED):
+        released = (VoteResult.Outcome.PASSED, VoteResult.Outcome.REPORTED)
+        for result in VoteResult.objects.filter(meeting=meeting, outcome__in=released):
             decision = Decision.objects.get(pk=result.decision_id)
             if decision.status != Decision.Status.MINUTES:
                 continue

@@ -29,10 +29,22 @@ def _check_branch_can_review(decision: Decision) -> None:
         raise ValidationError({"department_unit": ["该支部暂无支部书记，无法进行前置研究。"]})
 
 
+def _set_requests(decision: Decision, *, needs_legal_review, needs_office_meeting) -> None:
+    """What the proposer asked for and what the rules require (expert and legal review)."""
+    if decision.is_cadre_appointment() and (needs_legal_review or needs_office_meeting):
+        raise ValidationError({"needs_legal_review" if needs_legal_review else "needs_office_meeting":
+                               ["干部任免议题不经合法性审查和院长办公会研究。"]})
+    decision.needs_legal_review = bool(needs_legal_review)
+    decision.needs_office_meeting = bool(needs_office_meeting)
+    decision.expert_required = decision.compute_expert_required(HospitalSettings.current().large_fund_threshold)
+    decision.legal_required = decision.compute_legal_required()
+
+
 @transaction.atomic
 def decision_submit(
     *, user: User, title: str, category: str, summary: str, department_unit: Unit,
-    amount: Decimal | None = None, needs_expert_review: bool = False, reconsider_of: Decision | None = None,
+    amount: Decimal | None = None, needs_expert_review: bool = False, needs_legal_review: bool = False,
+    needs_office_meeting: bool = False, reconsider_of: Decision | None = None,
 ) -> Decision:
     """Create a 议题 and start its decision process (the `submit` step)."""
     _check_proposal(user=user, category=category, department_unit=department_unit)
@@ -43,7 +55,7 @@ def decision_submit(
             title=title, category=category, summary=summary, department_unit=department_unit, amount=amount,
             needs_expert_review=bool(needs_expert_review), proposer=user, reconsider_of=reconsider_of,
         )
-        decision.expert_required = decision.compute_expert_required(HospitalSettings.current().large_fund_threshold)
+        _set_requests(decision, needs_legal_review=needs_legal_review, needs_office_meeting=needs_office_meeting)
         record_save(decision)
         _check_branch_can_review(decision)
         process_start(decision, user=user)
@@ -53,7 +65,8 @@ def decision_submit(
 
 @transaction.atomic
 def decision_revise(*, decision: Decision, user: User, title: str, category: str, summary: str,
-                    department_unit: Unit, amount=None, needs_expert_review=False, reconsider_of=None) -> Decision:
+                    department_unit: Unit, amount=None, needs_expert_review=False, needs_legal_review=False,
+                    needs_office_meeting=False, reconsider_of=None) -> Decision:
     """The proposer edits and resubmits a returned item (the route starts over)."""
     if decision.proposer_id != user.pk:
         raise PermissionDenied
@@ -62,7 +75,7 @@ def decision_revise(*, decision: Decision, user: User, title: str, category: str
         decision.title, decision.category, decision.summary = title, category, summary
         decision.department_unit, decision.amount = department_unit, amount
         decision.needs_expert_review = bool(needs_expert_review)
-        decision.expert_required = decision.compute_expert_required(HospitalSettings.current().large_fund_threshold)
+        _set_requests(decision, needs_legal_review=needs_legal_review, needs_office_meeting=needs_office_meeting)
         record_save(decision)
         _check_branch_can_review(decision)
         record_save(Opinion(decision=decision, step="revise", author=user, opinion="resubmit", comment="修改后重新申报"))

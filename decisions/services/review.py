@@ -95,6 +95,46 @@ def decision_risk_assessment(*, decision: Decision, user: User, level: str, note
                                task_id=task.pk if task else None))
 
 
+LEGAL_CONCLUSIONS = {"lawful": "合法", "conditional": "附条件合法", "unlawful": "不合法"}
+OFFICE_CONCLUSIONS = {"support": "同意提请党委会研究", "revise": "退回修改"}
+
+
+@transaction.atomic
+def decision_legal_review(*, decision: Decision, user: User, opinion: str, comment: str, task=None) -> Opinion:
+    """合法性审查 by the legal counsel; `unlawful` sends the item back to the proposer."""
+    if opinion not in LEGAL_CONCLUSIONS:
+        raise ValidationError({"opinion": ["审查结论须为合法、附条件合法或不合法。"]})
+    if not comment.strip():
+        raise ValidationError({"comment": ["请填写书面审查意见。"]})
+    with audit_context(actor=user, reason=f"合法性审查：{LEGAL_CONCLUSIONS[opinion]}"):
+        record = record_save(Opinion(decision=decision, step="legal_review", author=user, opinion=opinion,
+                                     comment=comment, task_id=task.pk if task else None))
+    if record.sends_back():
+        _notify_returned(decision, record)
+    return record
+
+
+@transaction.atomic
+def decision_office_meeting(*, decision: Decision, user: User, held_on, conclusion: str, comment: str,
+                            task=None) -> Opinion:
+    """院长办公会研究: the president records when it met and its conclusion; `revise` sends the item back."""
+    errors = {}
+    if held_on is None or held_on > timezone.localdate():
+        errors["held_on"] = ["院长办公会召开日期不能晚于今天。"]
+    if conclusion not in OFFICE_CONCLUSIONS:
+        errors["conclusion"] = ["研究结论须为同意或退回修改。"]
+    if not comment.strip():
+        errors["comment"] = ["请填写院长办公会意见。"]
+    if errors:
+        raise ValidationError(errors)
+    with audit_context(actor=user, reason=f"院长办公会研究：{OFFICE_CONCLUSIONS[conclusion]}"):
+        record = record_save(Opinion(decision=decision, step="office_meeting", author=user, opinion=conclusion,
+                                     held_on=held_on, comment=comment, task_id=task.pk if task else None))
+    if record.sends_back():
+        _notify_returned(decision, record)
+    return record
+
+
 @transaction.atomic
 def decision_communicate(*, decision: Decision, user: User, consensus: bool, notes: str = "",
                          task=None) -> Opinion:

@@ -51,7 +51,8 @@ def checks_of(decision, today=None):
 def test_compliant_decision_then_late_execution(org, api, clock):
     decision, _meeting = decide(api, org, clock)
     assert states(checks_of(decision)) == {
-        "pre_review": True, "expert_review": None, "risk": True, "communicate": True, "notice": True,
+        "pre_review": True, "expert_review": None, "risk": True, "legal_review": None, "office_meeting": None,
+        "communicate": True, "notice": True,
         "quorum": True, "recusals": True, "secretary_last": True, "majority": True, "minutes": True,
         "execution": None,
     }

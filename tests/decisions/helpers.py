@@ -67,6 +67,8 @@ def to_awaiting_meeting(api, org, decision_id, *, cadre=False, experts=False):
         for name in ("zhuanjia1", "zhuanjia2", "zhuanjia3"):
             do(api, org, decision_id, "expert_review", name, {"opinion": "agree", "comment": "可行"})
     do(api, org, decision_id, "risk_assessment", "dangban", {"level": "low", "notes": "意识形态风险低"})
+    if Decision.objects.get(pk=decision_id).legal_required:
+        do(api, org, decision_id, "legal_review", "falv", {"opinion": "lawful", "comment": "符合法律法规"})
     do(api, org, decision_id, "communicate", "shuji", {"consensus": True, "notes": "已与院长沟通"})
     do(api, org, decision_id, "agenda_review", "shuji", {"accept": True, "comment": ""})
     assert Decision.objects.get(pk=decision_id).status == "awaiting_meeting"
@@ -95,3 +97,12 @@ def vote_all(api, org, decision_id, choice="agree", skip=()):
             continue
         response = complete(api, task.owner, task, {"vote": choice, "comment": ""})
         assert response.status_code == 200, response.json()
+
+
+def in_session(api, org, clock, agenda):
+    """Schedule a meeting with `agenda`, move the clock to it and record everyone present."""
+    meeting = schedule(api, org, agenda)
+    clock.move_to(meeting.scheduled_at)
+    response = attendance(api, org, meeting)
+    assert response.status_code == 200, response.json()
+    return meeting

@@ -43,6 +43,7 @@ def test_full_route_through_html_pages(org, web, clock):
     expert_page = web(org["dangban"]).get(f"/workbench/tasks/{task_for(decision, 'risk_assessment').pk}/")
     assert expert_page.content.decode().count("可行") >= 3
     _post_step(web, org["dangban"], decision, "risk_assessment", {"level": "low", "notes": "低风险"})
+    _post_step(web, org["falv"], decision, "legal_review", {"opinion": "lawful", "comment": "程序合法"})
     _post_step(web, org["shuji"], decision, "communicate", {"consensus": "true", "notes": "一致"})
     _post_step(web, org["shuji"], decision, "agenda_review", {"accept": "true", "comment": ""})
     decision.refresh_from_db()

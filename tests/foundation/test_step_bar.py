@@ -30,11 +30,11 @@ def test_decision_at_branch_review_shows_step_status_who_and_due(org, api, web):
     task = task_for(decision, "branch_review")
     bar = step_bar(process_for(decision))
 
-    assert bar.text.startswith("第2步/共11步 · 党支部前置研究")
+    assert bar.text.startswith("第2步/共13步 · 党支部前置研究")
     assert f"等待：{org['sj_b01'].name}" in bar.text
     assert _due_text(task) in bar.text
     page = web(org["sj_b01"]).get(f"/decisions/{decision.pk}/").content.decode()
-    assert "第2步/共11步" in page and f"等待：{org['sj_b01'].name}" in page and _due_text(task) in page
+    assert "第2步/共13步" in page and f"等待：{org['sj_b01'].name}" in page and _due_text(task) in page
 
 
 def test_unassigned_step_waits_for_the_role_and_rework_takes_the_number_it_returns_to(org, api):
@@ -46,7 +46,7 @@ def test_unassigned_step_waits_for_the_role_and_rework_takes_the_number_it_retur
     other_id = submit(api, org["sj_b01"], title="另一议题")["id"]
     do(api, org, other_id, "branch_review", "sj_b01", {"opinion": "return", "comment": "请补充方案"})
     bar = step_bar(process_for(Decision.objects.get(pk=other_id)))
-    assert bar.text.startswith("第1步/共11步 · 退回修改 · 修改重报")
+    assert bar.text.startswith("第1步/共13步 · 退回修改 · 修改重报")
     assert f"等待：{org['sj_b01'].name}" in bar.text
 
 
@@ -54,7 +54,7 @@ def test_waiting_for_the_meeting_and_meeting_page_shows_its_own_bar(org, api, we
     decision_id = submit(api, org["sj_b01"])["id"]
     to_awaiting_meeting(api, org, decision_id)
     decision = Decision.objects.get(pk=decision_id)
-    assert step_bar(process_for(decision)).text.startswith("第7步/共11步 · 待上会")
+    assert step_bar(process_for(decision)).text.startswith("第9步/共13步 · 待上会")
 
     meeting = schedule(api, org, [decision_id])
     meeting_page = web(org["dangban"]).get(f"/decisions/meetings/{meeting.pk}/").content.decode()
@@ -80,7 +80,7 @@ def test_task_page_puts_the_form_first_with_big_unselected_choices(org, api, web
     assert "checked" not in page.split("hp-stepform", 1)[1].split("</form>", 1)[0]
     content = page.split('class="hp-content"', 1)[1]
     visible = re.sub(r"<(script|svg|style)\b.*?</\1>|<[^>]+>", " ", content, flags=re.S)
-    assert "第2步/共11步" in visible and not re.search(r"\b[a-z]+_[a-z_]+\b", visible)
+    assert "第2步/共13步" in visible and not re.search(r"\b[a-z]+_[a-z_]+\b", visible)
 
 
 def test_a_tapped_button_posts_without_javascript_and_errors_keep_in_form_choices(org, api, web):

@@ -77,6 +77,7 @@ def build_demo_org(today: date, seed: int = 3) -> dict:
     person("zuzhi", "b64", roles=["organization_staff"], name="周敏")
     person("shenji", "b69", roles=["auditor"], name="孙审")
     person("jijian", "b69", roles=["auditor"], name="吴纪")
+    person("falv", "b65", membership="none", roles=["legal_counsel"], name="郑律")
     for i in range(1, 8):
         person(f"zhuanjia{i}", rng.choice(branch_codes), membership="full" if i % 2 else "none", roles=["expert"])
 

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     OFFICE_STAFF = "office_staff", _("党委办公室")
     ORGANIZATION_STAFF = "organization_staff", _("组织部门")
     EXPERT = "expert", _("专家委员会委员")
+    LEGAL_COUNSEL = "legal_counsel", _("法律顾问")
     AUDITOR = "auditor", _("纪检/审计")
     BRANCH_SECRETARY = "branch_secretary", _("支部书记")
     BRANCH_COMMITTEE_MEMBER = "branch_committee_member", _("支部委员")
@@ -31,6 +32,7 @@ GLOBAL_ROLE_PERMISSIONS = {
     Role.OFFICE_STAFF: {"run_office", "oversee_organisation"},
     Role.ORGANIZATION_STAFF: {"run_elections", "oversee_organisation"},
     Role.EXPERT: {"give_expert_opinion"},
+    Role.LEGAL_COUNSEL: {"give_legal_opinion"},
     Role.AUDITOR: {"read_audit", "oversee_organisation"},
 }
 
@@ -48,6 +50,7 @@ UNIT_PERMISSIONS = (
     ("run_office", "党委办公室事务"),
     ("run_elections", "组织部门：审批支部换届"),
     ("give_expert_opinion", "专家论证"),
+    ("give_legal_opinion", "合法性审查（法律顾问）"),
     ("read_audit", "查阅全部记录与审计历史"),
     ("oversee_organisation", "查看全院组织"),
     ("lead_unit", "支部书记：领导本支部"),

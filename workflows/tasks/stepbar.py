@@ -155,7 +155,7 @@ def _who_may_act(task) -> str:
 def _role_label(codename: str) -> str:
     from workflows.org.roles import GLOBAL_ROLE_PERMISSIONS, UNIT_ROLE_PERMISSIONS, Role
 
-    for role in (Role.PARTY_SECRETARY, Role.OFFICE_STAFF, Role.ORGANIZATION_STAFF, Role.EXPERT,
+    for role in (Role.PARTY_SECRETARY, Role.OFFICE_STAFF, Role.ORGANIZATION_STAFF, Role.EXPERT, Role.LEGAL_COUNSEL,
                  Role.COMMITTEE_MEMBER, Role.PRESIDENT):
         if codename in GLOBAL_ROLE_PERMISSIONS.get(role, ()):
             return str(role.label)
