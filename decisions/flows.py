@@ -113,11 +113,18 @@ class DecisionFlow(flow.Flow):
         .Annotation(title=_("风险评估"))
         .Status(D.RISK_ASSESSMENT)
         .Permission("workflows.run_office")
-        .Next(this.route_legal_review)
+        .Next(this.route_after_risk)
+    )
+
+    # One gateway per choice point (each gateway is a task of its own): legal review, office meeting or on.
+    route_after_risk = (
+        flow.Switch().Annotation(title=_("是否需合法性审查或院长办公会"))
+        .Case(this.legal_review, this.needs_legal_review)
+        .Case(this.office_meeting, this.needs_office_meeting)
+        .Default(this.communicate)
     )
 
     # 法律顾问
-    route_legal_review = flow.If(this.needs_legal_review).Annotation(title=_("是否需合法性审查")).Then(this.legal_review).Else(this.route_office_meeting)
     legal_review = (
         nodes.Step(form=route_forms.LegalReviewForm, service=review.decision_legal_review)
         .Annotation(title=_("合法性审查"))
@@ -125,10 +132,14 @@ class DecisionFlow(flow.Flow):
         .Permission("workflows.give_legal_opinion")
         .Next(this.after_legal_review)
     )
-    after_legal_review = flow.If(this.was_returned).Annotation(title=_("是否退回")).Then(this.revise).Else(this.route_office_meeting)
+    after_legal_review = (
+        flow.Switch().Annotation(title=_("是否退回或提请院长办公会"))
+        .Case(this.revise, this.was_returned)
+        .Case(this.office_meeting, this.needs_office_meeting)
+        .Default(this.communicate)
+    )
 
     # 院长（院长办公会）
-    route_office_meeting = flow.If(this.needs_office_meeting).Annotation(title=_("是否提请院长办公会")).Then(this.office_meeting).Else(this.communicate)
     office_meeting = (
         nodes.Step(form=route_forms.OfficeMeetingForm, service=review.decision_office_meeting)
         .Annotation(title=_("院长办公会研究"))

@@ -11,6 +11,10 @@ from .chain import ChainedHistory
 from .guard import guard_unaudited_writes
 
 
+# viewflow task types of gateways that choose their way the moment they are created (If, Switch).
+DECIDED_AT_ONCE = frozenset({"EXCLUSIVE_GATEWAY", "SWITCH"})
+
+
 class AuditedHistoricalRecords(HistoricalRecords):
     """HistoricalRecords that also guards the audited model against unaudited bulk writes.
 
@@ -32,6 +36,8 @@ class AuditedHistoricalRecords(HistoricalRecords):
         instance._audit_snapshot = self._tracked_values(instance)
 
     def post_save(self, instance, created, using=None, **kwargs):
+        if created and getattr(instance, "flow_task_type", None) in DECIDED_AT_ONCE:
+            return  # a gateway is created and decided in one go: its one row is the decided state
         update_fields = kwargs.get("update_fields")
         if not created and update_fields and set(update_fields) <= set(self.excluded_fields):
             return

@@ -23,7 +23,7 @@ def render_message(kind: str, context: dict) -> tuple[str, str]:
     return subject, body
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a step it joins the step's transaction
 def notify(*, recipients, kind: str, context: dict | None = None, url: str = "", unit=None) -> list[Notification]:
     """Store a notification for each recipient and queue its e-mail (and the unit's group robots)."""
     context = {"site_url": settings.SITE_URL, "url": url, **(context or {})}
