@@ -15,6 +15,7 @@ from viewflow.urls import Application
 from viewflow.workflow.models import Task
 
 from . import tasks as task_service
+from .actions.timeline import task_notes
 from .exceptions import Conflict, FormInvalid, errors_to_form
 from .lists import DoneListView, StartedListView
 from .models import Unit, User
@@ -258,8 +259,12 @@ def process_timeline(process):
         .select_related("owner")
         .order_by("created", "pk")
     )
+    tasks = [t for t in tasks
+             if t.flow_task is not None and (t.flow_task_type == "HUMAN" or isinstance(t.flow_task, Handle))]
+    notes = task_notes(t.pk for t in tasks)
     return [
         {
+            "notes": notes.get(t.pk, []),
             "title": str(t.flow_task.task_title),
             "code": t.flow_task.name,
             "status": task_service.API_STATUS.get(t.status, str(t.status).lower()),
@@ -269,7 +274,6 @@ def process_timeline(process):
             "human": t.flow_task_type == "HUMAN",
         }
         for t in tasks
-        if t.flow_task is not None and (t.flow_task_type == "HUMAN" or isinstance(t.flow_task, Handle))
     ]
 
 

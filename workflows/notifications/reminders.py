@@ -33,6 +33,7 @@ from ..audit import audit_context
 from ..models import Reminder, Term, Unit, User
 from ..org.permissions import add_rule, oversees_terms, role_codes
 from ..org.roles import Role
+from ..tasks.standins import delegates_of, is_personal
 from .service import notify
 
 log = logging.getLogger(__name__)
@@ -147,12 +148,16 @@ def _users_with_perm(perm: str, obj) -> list[User]:
 
 
 def task_recipients(task) -> list[User]:
+    """The holder, or everyone who may claim it; plus the delegate of anyone away (委托, not personal acts)."""
     if task.owner_id:
-        return [task.owner] if task.owner.is_active else []
-    if not task.owner_permission:
+        holders = [task.owner] if task.owner.is_active else []
+    elif not task.owner_permission:
         return []
-    obj = task.owner_permission_obj if task.owner_permission_obj_pk else None
-    return _users_with_perm(task.owner_permission, obj)
+    else:
+        obj = task.owner_permission_obj if task.owner_permission_obj_pk else None
+        holders = _users_with_perm(task.owner_permission, obj)
+    delegates = [] if is_personal(task) else list(delegates_of(holders).values())
+    return list({u.pk: u for u in delegates + holders}.values())
 
 
 def due_task_reminders(now: datetime) -> list[Due]:
