@@ -15,6 +15,8 @@ from viewflow.urls import Application
 from viewflow.workflow.models import Task
 
 from . import tasks as task_service
+from .actions import views as actions
+from .actions.page import task_actions
 from .actions.timeline import task_notes
 from .exceptions import Conflict, FormInvalid, errors_to_form
 from .lists import DoneListView, StartedListView
@@ -121,6 +123,7 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
         page = task_service.registered_flows()[task_service.flow_code_of(task)].page
         if page is not None:
             context.update(page(task=task, user=self.request.user))
+        context.update(task_actions(task, self.request.user))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -380,7 +383,7 @@ class HomeView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("workbench:inbox"))
 
 
-class WorkbenchApp(Application):
+class WorkbenchApp(actions.TaskActionPaths, Application):
     """工作台: my tasks."""
 
     title = "工作台"
@@ -391,6 +394,8 @@ class WorkbenchApp(Application):
         ("workbench:inbox", "我的待办", "assignment"),
         ("workbench:done", "我的已办", "task_alt"),
         ("workbench:started", "我发起的", "outbox"),
+        ("workbench:cc", "抄送我的", "forward_to_inbox"),
+        ("workbench:delegations", "我的委托", "event_busy"),
     ]
 
     inbox_path = path("", InboxView.as_view(), name="inbox")

@@ -122,7 +122,7 @@ class Urge(models.Model):
     task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="urges")
     by = models.ForeignKey(USER, verbose_name=_("催办人"), on_delete=models.PROTECT, related_name="+")
     message = models.CharField(_("催办内容"), max_length=500)
-    recipients = models.JSONField(_("提醒对象"), default=list)
+    recipients = models.JSONField(_("提醒对象"), default=list, blank=True)
     at = models.DateTimeField(_("时间"), db_index=True)
     history = audited_history()
 
