@@ -47,7 +47,7 @@ def test_ask_answer_then_decide(org, api, review):
 
 
 def test_proceed_without_waiting_needs_a_reason(org, api, review):
-    decision, task = review
+    _decision, task = review
     consult(api, org["sj_b01"], task, ["jiwei", "shuji"])
     response = complete(api, org["sj_b01"], task, {**REVIEW, "consult_skip_reason": "时间紧，先行上报"})
     assert response.status_code == 200, response.json()
@@ -70,7 +70,7 @@ def test_who_may_ask_and_whom(org, api, review):
 
 
 def test_task_page_shows_the_actions_and_answers(org, api, web, review):
-    decision, task = review
+    _decision, task = review
     consult(api, org["sj_b01"], task, ["jiwei"])
     ask = Consultation.objects.get()
     api(org["jiwei"]).post(f"/api/v1/consultations/{ask.pk}/answer/", {"answer": "预算合理"}, format="json")
@@ -79,7 +79,7 @@ def test_task_page_shows_the_actions_and_answers(org, api, web, review):
 
 
 def test_pages_post_actions_with_errors_next_to_fields(org, web, review):
-    decision, task = review
+    _decision, task = review
     client = web(org["sj_b01"])
     bad = client.post(f"/workbench/tasks/{task.pk}/consult/", {"to__ids": "1", "question": ""})
     assert bad.status_code == 400 and "请填写征求意见的内容。" in bad.content.decode()

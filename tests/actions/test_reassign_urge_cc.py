@@ -24,7 +24,7 @@ def at_risk(org, api, clock):
 
 
 def test_reassign_to_someone_who_may_do_the_step(org, api, at_risk):
-    decision, task = at_risk
+    _decision, task = at_risk
     second = grant(org["weiyuan1"], "office_staff")
     response = api(org["dangban"]).post(f"/api/v1/tasks/{task.pk}/reassign/", {"to": "weiyuan1", "reason": "本周出差"},
                                         format="json")
@@ -39,7 +39,7 @@ def test_reassign_to_someone_who_may_do_the_step(org, api, at_risk):
 
 
 def test_reassign_refusals_write_nothing(org, api, at_risk):
-    decision, task = at_risk
+    _decision, task = at_risk
     url = f"/api/v1/tasks/{task.pk}/reassign/"
     no_right = api(org["dangban"]).post(url, {"to": "sj_b02", "reason": "出差"}, format="json")
     assert no_right.status_code == 400
