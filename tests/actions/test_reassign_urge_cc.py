@@ -79,7 +79,8 @@ def test_urge_once_a_day(org, api, at_risk, clock):
     assert first.status_code == 200, first.json()
     assert first.json()["recipients"] == ["dangban"]
     assert Notification.objects.filter(user=org["dangban"], kind="task_urged").count() == 1
-    again = api(org["dangban"]).post(url, {"message": "再催"}, format="json")
+    assert api(org["dangban"]).post(url, {"message": "自己催自己"}, format="json").status_code == 403  # its holder
+    again = api(org["sj_b01"]).post(url, {"message": "再催"}, format="json")
     assert again.status_code == 429
     assert "24小时内已催办过" in again.json()["errors"]["non_field_errors"][0]
     assert Urge.objects.count() == 1

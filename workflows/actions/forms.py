@@ -1,12 +1,15 @@
 """Page forms of the task actions: people are picked by name (the API takes usernames)."""
 
+from datetime import timedelta
+
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from ..models import User
 from ..notifications.reminders import _users_with_perm
 from ..org.roles import Role
-from ..tasks.forms import PeopleField, PersonField
+from ..tasks.forms import ChoiceButtons, PeopleField, PersonField
 from .models import Delegation
 
 
@@ -69,13 +72,15 @@ class AnswerForm(forms.Form):
 
 class DelegationForm(forms.Form):
     delegate = PersonField(label="受托人", required=True, error_messages={"required": "请选择受托人。"})
-    reason = forms.ChoiceField(label="事由", choices=Delegation.Reason.choices, widget=forms.RadioSelect,
+    reason = forms.ChoiceField(label="事由", choices=Delegation.Reason.choices, widget=ChoiceButtons,
                                error_messages={"required": "请选择事由。", "invalid_choice": "请选择事由。"})
-    starts = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}),
+    starts = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                              error_messages={"required": "请填写开始日期。", "invalid": "请填写正确的日期。"})
-    ends = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}),
+    ends = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            error_messages={"required": "请填写结束日期。", "invalid": "请填写正确的日期。"})
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegate"].queryset = colleagues().exclude(pk=user.pk)
+        today = timezone.localdate()
+        self.fields["starts"].initial, self.fields["ends"].initial = today, today + timedelta(days=6)

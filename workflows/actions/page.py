@@ -20,9 +20,17 @@ def task_actions(task, user) -> dict:
         "acting_for": principal or principal_of(task),
         "consultations": consultations,
         "consult_waiting": [c.person for c in consultations if c.status == Consultation.Status.OPEN] if is_open else [],
-        "reassign_form": ReassignForm(task=task) if is_open and may_hand_on(user, task) else None,
+        "reassign_form": _reassign_form(task, user) if is_open else None,
         "consult_form": ConsultForm() if may_consult(user, task) else None,
         "cc_form": CopyForm() if may_copy(user, task) else None,
         "urge_form": UrgeForm() if is_open and may_urge(user, task) else None,
         "urge_again_at": next_urge_at(task) if is_open else None,
     }
+
+
+def _reassign_form(task, user):
+    """The 转办 form when the user may hand the task on and someone else may do the step."""
+    if not may_hand_on(user, task):
+        return None
+    form = ReassignForm(task=task)
+    return form if form.fields["to"].users() else None

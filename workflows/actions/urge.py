@@ -16,6 +16,7 @@ from ..notifications.reminders import task_recipients
 from ..org.permissions import is_read_only
 from ..records import record_save
 from ..tasks import open_tasks
+from ..tasks.selectors import may_act_on
 from .common import TooSoon, notice_context, require_open, require_writer, started_by, task_url
 from .models import Urge
 
@@ -23,7 +24,10 @@ URGE_INTERVAL = timedelta(hours=24)
 
 
 def may_urge(user, task) -> bool:
+    """Office staff or the starter, unless they hold (or may take) the task themselves."""
     if not user.is_authenticated or is_read_only(user) or task.flow_task_type != "HUMAN":
+        return False
+    if may_act_on(user, task):
         return False
     starter = started_by(task)
     return user.has_perm("workflows.run_office") or (starter is not None and starter.pk == user.pk)
