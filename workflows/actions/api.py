@@ -12,7 +12,7 @@ from viewflow.workflow.models import Task
 from ..serializers import TaskSerializer
 from ..tasks import get_task
 from .cc import copies_for, task_cc
-from .common import TooSoon, people_by_username
+from .common import TooSoon, people_by_username, require_writer
 from .consult import consultation_answer, consultations_of, task_consult
 from .delegation import delegation_cancel, delegation_create, delegations_of
 from .models import Consultation, Delegation
@@ -39,6 +39,7 @@ def _task(pk) -> Task:
 
 
 def _payload(serializer_class, request) -> dict:
+    require_writer(request.user)  # auditors: 403 before any validation
     payload = serializer_class(data=request.data)
     payload.is_valid(raise_exception=True)
     return payload.validated_data

@@ -16,7 +16,7 @@ from ..lists import PAGE_SIZE
 from ..tasks import flow_code_of, registered_flows, task_title
 from ..tasks.stepbar import step_bar
 from .cc import copies_for, may_copy, task_cc
-from .common import TooSoon, people_by_username, subject_url
+from .common import TooSoon, people_by_username, require_writer, subject_url
 from .consult import consultation_answer, consultations_of, may_consult, task_consult
 from .delegation import delegation_cancel, delegation_create, delegation_state, delegations_of
 from .forms import AnswerForm, ConsultForm, CopyForm, DelegationForm, ReassignForm, UrgeForm
@@ -37,6 +37,10 @@ class _ActionPage(LoginRequiredMixin, FormView):
 
     def back_url(self) -> str:
         return reverse("workbench:inbox")
+
+    def post(self, request, *args, **kwargs):
+        require_writer(request.user)  # auditors: 403 before any validation
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
