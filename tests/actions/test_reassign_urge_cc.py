@@ -131,3 +131,15 @@ def test_cc_page_lists_and_filters(org, web, api, at_risk):
     html = client.get("/workbench/cc/").content.decode()
     assert decision.title in html and "请阅" in html and "抄送我的" in html
     assert decision.title not in client.get("/workbench/cc/?q=不存在的").content.decode()
+
+
+def test_task_scopes(org, api, at_risk):
+    decision, task = at_risk
+    started = api(org["sj_b01"]).get("/api/v1/tasks/?scope=started").json()
+    assert [(r["flow"], r["subject_id"], r["status"]) for r in started["results"]] == [
+        ("decision", decision.pk, "risk_assessment")]
+    done = api(org["sj_b01"]).get("/api/v1/tasks/?scope=done").json()["results"]
+    assert [(r["step"], r["status"], r["on_behalf_of"]) for r in done] == [("branch_review", "done", None)]
+    assert [r["step"] for r in api(org["dangban"]).get("/api/v1/tasks/").json()["results"]] == ["risk_assessment"]
+    bad = api(org["sj_b01"]).get("/api/v1/tasks/?scope=mine")
+    assert bad.status_code == 400 and "scope" in bad.json()["errors"]

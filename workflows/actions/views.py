@@ -13,7 +13,7 @@ from viewflow.workflow.models import Process, Task
 
 from ..exceptions import Conflict, errors_to_form
 from ..lists import PAGE_SIZE
-from ..tasks import flow_code_of, registered_flows, task_title
+from ..tasks import flow_code_of, open_tasks, registered_flows, task_title
 from ..tasks.stepbar import step_bar
 from .cc import copies_for, may_copy, task_cc
 from .common import TooSoon, people_by_username, require_writer, subject_url
@@ -130,8 +130,7 @@ class UrgePage(_ActionPage):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.process = get_object_or_404(Process, pk=kwargs["pk"])
-        self.tasks = list(Task.objects.filter(process=self.process, flow_task_type="HUMAN",
-                                              status__in=["NEW", "ASSIGNED", "STARTED"]).select_related("process"))
+        self.tasks = list(open_tasks(self.process).filter(flow_task_type="HUMAN").select_related("process"))
         if not self.tasks or not may_urge(request.user, self.tasks[0]):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
