@@ -134,7 +134,7 @@ def test_cc_page_lists_and_filters(org, web, api, at_risk):
 
 
 def test_task_scopes(org, api, at_risk):
-    decision, task = at_risk
+    decision, _task = at_risk
     started = api(org["sj_b01"]).get("/api/v1/tasks/?scope=started").json()
     assert [(r["flow"], r["subject_id"], r["status"]) for r in started["results"]] == [
         ("decision", decision.pk, "risk_assessment")]
