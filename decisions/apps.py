@@ -19,7 +19,7 @@ class DecisionsConfig(AppConfig):
 
         register_flow(DecisionFlow, model=Decision, serialize=lambda obj, request: decision_data(obj, request.user),
                       page=decision_task_page, url=lambda decision: reverse("decisions:detail", args=[decision.pk]),
-                      started_by="proposer", search=["title"])
+                      started_by="proposer", search=["title"], view_perm="decisions.see_decision")
         register_flow(MeetingFlow, model=Meeting, serialize=lambda obj, request: meeting_data(obj),
                       page=meeting_task_page, url=lambda meeting: reverse("decisions:meeting", args=[meeting.pk]),
-                      started_by="created_by", search=["title"])
+                      started_by="created_by", search=["title"], view_perm="decisions.see_meeting")

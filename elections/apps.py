@@ -21,5 +21,6 @@ class ElectionsConfig(AppConfig):
 
         register_flow(ElectionFlow, model=Election, serialize=lambda obj, request: election_data(obj),
                       page=election_task_page, url=lambda election: reverse("elections:detail", args=[election.pk]),
-                      started_by="requested_by", search=["unit__name"], select_related=["unit"])
+                      started_by="requested_by", search=["unit__name"], select_related=["unit"],
+                      view_perm="elections.view")
         reminders.register_term_election_check(terms_with_election)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "workflows",
+    "workflows.actions",
     "decisions",
     "elections",
 ]

@@ -32,5 +32,6 @@ urlpatterns = [
     path("api/v1/", include("elections.urls_api")),
     path("api/v1/", include("workflows.notifications.api")),
     path("api/v1/", include("workflows.audit.api")),
+    path("api/v1/", include("workflows.actions.api")),
     path("", site.urls),
 ]

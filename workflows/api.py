@@ -11,6 +11,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import tasks as task_service
+from .actions.api import TaskListView  # noqa: F401 (GET /api/v1/tasks/?scope=open|done|started)
 from .exceptions import Conflict, FormInvalid
 from .models import Unit
 from .org.permissions import require_perm
@@ -64,19 +65,6 @@ class UnitTermsView(ListAPIView):
         unit = get_object_or_404(Unit, code=self.kwargs["code"])
         require_perm(self.request.user, "workflows.see_unit", unit, hide=True)
         return unit.terms.select_related("unit").order_by("-started", "-pk")
-
-
-class TaskListView(ListAPIView):
-    """My open tasks: assigned to me, or unassigned ones I may claim."""
-
-    serializer_class = TaskSerializer
-
-    def get_queryset(self):
-        return task_service.filter_tasks(
-            task_service.open_tasks_for(self.request.user),
-            flow=self.request.query_params.get("flow"),
-            step=self.request.query_params.get("step"),
-        )
 
 
 def _human_task(pk):

@@ -22,7 +22,17 @@ class TaskSerializer(serializers.Serializer):
             "assigned_to": owner.username if owner else None,
             "created": task.created.isoformat(),
             "due": due.isoformat() if due else None,
+            "on_behalf_of": on_behalf_of(task),
         }
+
+
+def on_behalf_of(task) -> str | None:
+    """Whose task this is when a delegate holds or did it (委托): the inbox annotation, else the stand-in record."""
+    annotated = getattr(task, "on_behalf_of", None)
+    if annotated:
+        return annotated
+    stand_in = getattr(task, "stand_in", None)  # select_related by the lists that show it
+    return stand_in.principal.username if stand_in is not None and stand_in.delegate_id == task.owner_id else None
 
 
 class MeSerializer(serializers.Serializer):

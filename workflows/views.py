@@ -15,6 +15,9 @@ from viewflow.urls import Application
 from viewflow.workflow.models import Task
 
 from . import tasks as task_service
+from .actions import views as actions
+from .actions.page import task_actions
+from .actions.timeline import task_notes
 from .exceptions import Conflict, FormInvalid, errors_to_form
 from .lists import DoneListView, StartedListView
 from .models import Unit, User
@@ -121,6 +124,7 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
         page = task_service.registered_flows()[task_service.flow_code_of(task)].page
         if page is not None:
             context.update(page(task=task, user=self.request.user))
+        context.update(task_actions(task, self.request.user))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -259,8 +263,12 @@ def process_timeline(process):
         .select_related("owner")
         .order_by("created", "pk")
     )
+    tasks = [t for t in tasks
+             if t.flow_task is not None and (t.flow_task_type == "HUMAN" or isinstance(t.flow_task, Handle))]
+    notes = task_notes(t.pk for t in tasks)
     return [
         {
+            "notes": notes.get(t.pk, []),
             "title": str(t.flow_task.task_title),
             "code": t.flow_task.name,
             "status": task_service.API_STATUS.get(t.status, str(t.status).lower()),
@@ -270,7 +278,6 @@ def process_timeline(process):
             "human": t.flow_task_type == "HUMAN",
         }
         for t in tasks
-        if t.flow_task is not None and (t.flow_task_type == "HUMAN" or isinstance(t.flow_task, Handle))
     ]
 
 
@@ -372,7 +379,7 @@ class HomeView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("workbench:inbox"))
 
 
-class WorkbenchApp(Application):
+class WorkbenchApp(actions.TaskActionPaths, Application):
     """工作台: my tasks."""
 
     title = "工作台"
@@ -383,6 +390,8 @@ class WorkbenchApp(Application):
         ("workbench:inbox", "我的待办", "assignment"),
         ("workbench:done", "我的已办", "task_alt"),
         ("workbench:started", "我发起的", "outbox"),
+        ("workbench:cc", "抄送我的", "forward_to_inbox"),
+        ("workbench:delegations", "我的委托", "event_busy"),
     ]
 
     inbox_path = path("", InboxView.as_view(), name="inbox")

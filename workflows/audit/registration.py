@@ -10,7 +10,6 @@ from simple_history.models import HistoricalRecords
 from .chain import ChainedHistory
 from .guard import guard_unaudited_writes
 
-
 # viewflow task types of gateways that choose their way the moment they are created (If, Switch).
 DECIDED_AT_ONCE = frozenset({"EXCLUSIVE_GATEWAY", "SWITCH"})
 

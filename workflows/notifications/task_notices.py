@@ -22,6 +22,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from ..audit import current_actor
 from ..org.roles import Role
+from ..tasks.standins import delegates_of, is_personal
 from .channels import channel_unit_of
 from .service import notify
 
@@ -56,13 +57,17 @@ def users_with_perm(perm: str, obj=None, *, content_type_id=None, object_pk=None
 
 
 def task_recipients(task) -> list:
-    """The owner of an assigned task, or everyone who may claim a pool task."""
+    """The owner of an assigned task, or everyone who may claim a pool task; plus the delegate of anyone
+    of them away (委托), except for personal acts."""
     if task.owner_id:
-        return [task.owner] if task.owner.is_active else []
-    if not task.owner_permission:
+        holders = [task.owner] if task.owner.is_active else []
+    elif not task.owner_permission:
         return []
-    return list(users_with_perm(task.owner_permission, content_type_id=task.owner_permission_content_type_id,
-                                object_pk=task.owner_permission_obj_pk or None))
+    else:
+        holders = list(users_with_perm(task.owner_permission, content_type_id=task.owner_permission_content_type_id,
+                                       object_pk=task.owner_permission_obj_pk or None))
+    delegates = [] if is_personal(task) or not holders else list(delegates_of(holders).values())
+    return list({user.pk: user for user in delegates + holders}.values())
 
 
 def task_context(task) -> dict:

@@ -67,7 +67,12 @@ class Step(StatusMixin, flow.View):
     The service is called as `service(<artifact model name>=artifact, user=user, **cleaned_data)`,
     plus `task=task` when it takes a `task` argument, inside the process lock and before
     viewflow routes on. Who acts is the usual `.Permission(...)` or `.Assign(...)`.
+    `.Personal()` marks one person's own act (a vote): never reassigned or delegated.
+    `.Consultable()` marks a review step whose holder may ask others for advice (加签).
     """
+
+    personal = False
+    consultable = False
 
     def __init__(self, *, form, service: Callable, **kwargs):
         super().__init__(_NO_VIEW, **kwargs)
@@ -81,6 +86,16 @@ class Step(StatusMixin, flow.View):
         """Due `days` after creation (overridable by settings.STEP_DUE_DAYS), or at `at(task)`."""
         self._due_days = days
         self._due_at = at
+        return self
+
+    def Personal(self):
+        """One person's own act (表决, 末位表态, 专家意见): never reassigned or delegated."""
+        self.personal = True
+        return self
+
+    def Consultable(self):
+        """A review step: its holder may ask named people for an advisory opinion first (加签)."""
+        self.consultable = True
         return self
 
     def _resolve(self, instance):

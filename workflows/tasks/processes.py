@@ -37,6 +37,8 @@ class RegisteredFlow:
     # Subject fields the lists' text search looks in (icontains), and relations those lists show.
     search: tuple[str, ...] = ()
     select_related: tuple[str, ...] = ()
+    # The permission to see a subject (`user.has_perm(view_perm, subject)`): who may be copied (抄送), asked (加签).
+    view_perm: str | None = None
 
 
 _FLOWS: dict[str, RegisteredFlow] = {}
@@ -44,10 +46,10 @@ _FLOWS: dict[str, RegisteredFlow] = {}
 
 def register_flow(flow_class, *, model, serialize: Callable | None = None, page: Callable | None = None,
                   url: Callable | None = None, started_by: str | None = None, search: Sequence[str] = (),
-                  select_related: Sequence[str] = ()) -> None:
+                  select_related: Sequence[str] = (), view_perm: str | None = None) -> None:
     """Make a flow's tasks listable by `?flow=<flow_code>` and its processes findable by `model`."""
     _FLOWS[flow_class.flow_code] = RegisteredFlow(
-        flow_class, model, serialize, page, url, started_by, tuple(search), tuple(select_related))
+        flow_class, model, serialize, page, url, started_by, tuple(search), tuple(select_related), view_perm)
 
 
 def registered_flows() -> dict[str, RegisteredFlow]:

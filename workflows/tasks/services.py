@@ -12,7 +12,8 @@ from ..audit import audit_context
 from ..exceptions import Conflict, FormInvalid
 from .nodes import Step
 from .processes import OPEN_STATUSES
-from .selectors import may_act_on, may_claim_if_free
+from .selectors import acting_for, may_act_on, may_act_on_own_right, may_claim_if_free
+from .standins import principal_of, record_stand_in, run_completion_checks
 
 
 def _require_may_act(user, task):
@@ -42,8 +43,27 @@ def task_claim(*, task: Task, user) -> Task:
         if task.owner_id == user.pk:
             return task
         _require_may_act(user, task)
-        task.flow_task.activation_class(task).assign(user)
+        _take(task, user, _stand_in_for(user, task))
         return task
+
+
+def _stand_in_for(user, task):
+    """For whom `user` does `task` (委托), or None when on their own right."""
+    if task.owner_id == user.pk:
+        return principal_of(task)  # taken over earlier as a delegate
+    return None if may_act_on_own_right(user, task) else acting_for(user, task)
+
+
+def _take(task, user, principal) -> None:
+    """Assign the task to `user`; a delegate takes it over from the person they stand in for."""
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(user)
+    elif principal is not None:
+        task.owner = user
+        task.save(update_fields=["owner"])
+    if principal is not None:
+        record_stand_in(task=task, delegate=user, principal=principal)
 
 
 @transaction.atomic
@@ -60,13 +80,18 @@ def task_complete(*, task: Task, user, data) -> object:
         form = step.form_class(data=data, task=task, user=user)
         if not form.is_valid():
             raise FormInvalid(form)
+        run_completion_checks(task=task, user=user, data=data)
         activation = task.flow_task.activation_class(task)
-        with audit_context(actor=user, reason=str(step.task_title or step.name)):
-            if task.status == STATUS.NEW:
-                activation.assign(user)
+        principal = _stand_in_for(user, task)
+        title = str(step.task_title or step.name)
+        reason = f"{title}（由 {user} 代 {principal} 办理）" if principal is not None else title
+        with audit_context(actor=user, reason=reason):
+            if task.owner_id != user.pk:
+                _take(task, user, principal)
             if task.status == STATUS.ASSIGNED:
                 activation.start(None)
             step.perform(task=task, user=user, data=form.cleaned_data)
             activation.execute()
         subject = task.process.artifact
         return type(subject)._default_manager.get(pk=subject.pk) if subject is not None else None
+
