@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import User
-from ..notifications.reminders import _users_with_perm
+from ..notifications.task_notices import users_with_perm
 from ..org.roles import Role
 from ..tasks.forms import ChoiceButtons, PeopleField, PersonField
 from .models import Delegation
@@ -31,8 +31,9 @@ def may_take_over(task):
     """People who may do this step on their own right (转办 candidates), the current holder excluded."""
     if not task.owner_permission:
         return []
-    obj = task.owner_permission_obj if task.owner_permission_obj_pk else None
-    return [u for u in _users_with_perm(task.owner_permission, obj) if u.pk != task.owner_id]
+    holders = users_with_perm(task.owner_permission, content_type_id=task.owner_permission_content_type_id,
+                              object_pk=task.owner_permission_obj_pk or None)
+    return list(holders.exclude(pk=task.owner_id)) if task.owner_id else list(holders)
 
 
 class ReassignForm(forms.Form):

@@ -16,22 +16,37 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.flow.views import UpdateProcessView
-from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.nodes.split import SplitActivation
 
 from ..audit import audit_context
 
-# A real row lock on the process (PostgreSQL); waits instead of failing under contention.
-PROCESS_LOCK = SelectForUpdateLock(nowait=False, attempts=1)
+
+class ProcessRowLock:
+    """`SELECT … FOR UPDATE` on the process row (PostgreSQL); waits instead of failing under contention.
+
+    viewflow's SelectForUpdateLock opens a savepoint per attempt to retry a `nowait` lock; a waiting
+    lock never retries, so it joins the caller's transaction (or opens one) without a savepoint.
+    """
+
+    @contextmanager
+    def __call__(self, flow_class, process_pk):
+        with transaction.atomic(savepoint=False):
+            flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update().exists()
+            yield
+
+
+PROCESS_LOCK = ProcessRowLock()
 
 # Human steps are done on the one task page (workflows.tasks); viewflow needs a view anyway.
 _NO_VIEW = UpdateProcessView.as_view(fields=[])
