@@ -5,8 +5,9 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 from .api_edge import api_error, is_api
 
@@ -24,9 +25,9 @@ def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: JSON 429 for the API token login, the login page with the message otherwise."""
     if is_api(request):
         return api_error(lockout_message(), 429)
-    form = AuthenticationForm(request, data=request.POST or None)
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})  # unbound
     context = {"form": form, "locked_out_message": lockout_message()}
-    return TemplateResponse(request, "registration/login.html", context, status=429)
+    return render(request, "registration/login.html", context, status=429)
 
 
 class SessionIdleMiddleware:
@@ -58,3 +59,13 @@ class NotOneCharacterValidator:
 
     def get_help_text(self):
         return "密码不能由同一个字符重复组成。"
+
+
+class ChineseMinimumLengthValidator(MinimumLengthValidator):
+    """Django's minimum length, with the message Django's zh-hans catalogue leaves in English."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"
