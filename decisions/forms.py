@@ -19,6 +19,8 @@ BOOL_CHOICES = [("true", "是"), ("false", "否")]
 class UnitField(forms.Field):
     """A branch given by its code (API) or id (HTML select)."""
 
+    api_type = "text"  # the API edge accepts text only (workflows.api_fields)
+
     default_error_messages = {"invalid": "请选择责任科室所在的党支部。"}
 
     def __init__(self, *args, **kwargs):
@@ -43,6 +45,7 @@ class RequiredBooleanField(forms.TypedChoiceField):
     """true/false that must be given (JSON bool or "true"/"false"); two radio buttons, neither chosen."""
 
     widget = forms.RadioSelect
+    api_type = "bool"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", BOOL_CHOICES)
@@ -289,6 +292,7 @@ class WithdrawForm(forms.Form):
 
 
 class AgendaField(forms.Field):
+    api_type = "ids"
     default_error_messages = {"invalid": "议程应为议题编号列表。"}
 
     def to_python(self, value):

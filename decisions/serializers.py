@@ -1,5 +1,8 @@
 """API representations of decisions and meetings (also the subject of a completed task)."""
 
+from rest_framework import serializers
+
+from workflows.api_fields import StrictCharField
 from workflows.tasks import active_step_names, process_for
 
 from .selectors import visible_opinions, visible_votes
@@ -91,3 +94,124 @@ def _recusals(meeting):
     for r in meeting.recusals.select_related("member"):
         out.setdefault(str(r.decision_id), {})[r.member.username] = r.reason
     return out
+
+
+# --- the schema of the shapes above (api.md "Decisions", "Meetings") -------------------------
+
+
+class ResultSerializer(serializers.Serializer):
+    outcome = serializers.CharField(help_text="passed | rejected | deferred | reported")
+    agree = serializers.IntegerField(required=False)
+    disagree = serializers.IntegerField(required=False)
+    abstain = serializers.IntegerField(required=False)
+    members = serializers.IntegerField(required=False)
+    present = serializers.IntegerField(required=False)
+    defer = serializers.IntegerField(required=False, help_text="缓议 votes (cadre appointments)")
+
+
+class OpinionSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    user = serializers.CharField()
+    opinion = serializers.CharField(allow_blank=True, allow_null=True)
+    comment = serializers.CharField(allow_blank=True, allow_null=True)
+    discipline_opinion = serializers.CharField(allow_blank=True, allow_null=True)
+    level = serializers.CharField(allow_blank=True, allow_null=True)
+    consensus = serializers.BooleanField(allow_null=True)
+    at = serializers.DateTimeField()
+
+
+class VoteSerializer(serializers.Serializer):
+    meeting_id = serializers.IntegerField(allow_null=True)
+    user = serializers.CharField()
+    vote = serializers.CharField()
+    comment = serializers.CharField(allow_blank=True, allow_null=True)
+    is_secretary = serializers.BooleanField()
+    at = serializers.DateTimeField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    """A decision as the asking user may see it (decision_data)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    summary = serializers.CharField(allow_blank=True)
+    department_unit = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    status = serializers.CharField()
+    active_steps = serializers.ListField(child=serializers.CharField())
+    needs_expert_review = serializers.BooleanField()
+    expert_required = serializers.BooleanField()
+    proposer = serializers.CharField()
+    meeting_id = serializers.IntegerField(allow_null=True)
+    result = ResultSerializer(allow_null=True)
+    process_id = serializers.IntegerField(allow_null=True)
+    implementation_due = serializers.DateField(allow_null=True)
+    reconsider_of = serializers.IntegerField(allow_null=True)
+    created = serializers.DateTimeField()
+    opinions = OpinionSerializer(many=True)
+    votes = VoteSerializer(many=True)
+
+    def to_representation(self, decision):
+        return decision_data(decision, self.context.get("user"))
+
+
+class AgendaEntrySerializer(serializers.Serializer):
+    decision_id = serializers.IntegerField()
+    title = serializers.CharField()
+    order = serializers.IntegerField()
+    outcome = serializers.CharField(allow_blank=True, allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+    result = ResultSerializer(allow_null=True)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    present = serializers.ListField(child=serializers.CharField())
+    absent = serializers.DictField(child=serializers.CharField(allow_blank=True), help_text="username → reason")
+    recusals = serializers.DictField(child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
+                                     help_text="decision id → {username → reason}")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    reason = serializers.CharField()
+    user = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class MinutesSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+    frozen = serializers.BooleanField()
+    approved_by = serializers.CharField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+    corrections = CorrectionSerializer(many=True)
+
+
+class MeetingSerializer(serializers.Serializer):
+    """A committee meeting (meeting_data)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    number = serializers.CharField(allow_blank=True, allow_null=True)
+    scheduled_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    urgent = serializers.BooleanField()
+    urgent_reason = serializers.CharField(allow_blank=True)
+    status = serializers.CharField()
+    active_steps = serializers.ListField(child=serializers.CharField())
+    process_id = serializers.IntegerField(allow_null=True)
+    presider = serializers.CharField(allow_null=True)
+    agenda = AgendaEntrySerializer(many=True)
+    attendance = AttendanceSerializer()
+    minutes = MinutesSerializer(allow_null=True)
+
+    def to_representation(self, meeting):
+        return meeting_data(meeting)
+
+
+class MinutesCorrectionRequest(serializers.Serializer):
+    """POST /meetings/{id}/minutes/corrections/: the corrected text and why."""
+
+    text = StrictCharField(error_messages={"required": "请填写更正内容。", "blank": "请填写更正内容。"})
+    reason = StrictCharField(error_messages={"required": "请填写更正理由。", "blank": "请填写更正理由。"})

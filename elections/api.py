@@ -1,24 +1,25 @@
 """REST API v1 of elections (spec/api.md "Elections")."""
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from workflows.api_base import errors
+from workflows.api_fields import check_types, form_serializer
 from workflows.exceptions import FormInvalid
+from workflows.serializers import HistoryEntrySerializer
 
 from . import services
 from .forms import ElectionRequestForm, RecommendationForm
 from .selectors import election_history, get_visible_election, visible_elections
-from .serializers import election_data
+from .serializers import ElectionSerializer, RecommendationSerializer, election_data
 
-
-class ElectionSerializer(Serializer):
-    def to_representation(self, election):
-        return election_data(election)
+ElectionRequest = form_serializer(ElectionRequestForm)
+RecommendationRequest = form_serializer(RecommendationForm)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409)
 
 
 class ElectionListView(ListAPIView):
@@ -35,10 +36,17 @@ class ElectionListView(ListAPIView):
             qs = qs.filter(unit__code=params["unit"])
         return qs
 
-    @extend_schema(request=dict, responses={201: dict})
+    @extend_schema(parameters=[OpenApiParameter("status", str, description="状态代码"),
+                               OpenApiParameter("unit", str, description="党组织代码")],
+                   responses={200: ElectionSerializer(many=True), **errors(401)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=ElectionRequest, responses={201: ElectionSerializer, **WRITE_ERRORS})
     def post(self, request):
         if not services.may_request_somewhere(request.user):
             raise PermissionDenied
+        check_types(ElectionRequest, request.data)
         form = ElectionRequestForm(data=request.data)
         if not form.is_valid():
             raise FormInvalid(form)
@@ -47,7 +55,7 @@ class ElectionListView(ListAPIView):
 
 
 class ElectionDetailView(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ElectionSerializer, **errors(401, 404)})
     def get(self, request, pk):
         return Response(election_data(get_visible_election(request.user, pk)))
 
@@ -55,10 +63,11 @@ class ElectionDetailView(APIView):
 class ElectionRecommendationView(APIView):
     """A full member's recommendation while the election is at `nominate`."""
 
-    @extend_schema(request=dict, responses={201: dict})
+    @extend_schema(request=RecommendationRequest, responses={201: RecommendationSerializer, **WRITE_ERRORS})
     def post(self, request, pk):
         election = get_visible_election(request.user, pk)
         services.check_may_try_recommending(request.user, election)
+        check_types(RecommendationRequest, request.data)
         form = RecommendationForm(data=request.data)
         if not form.is_valid():
             raise FormInvalid(form)
@@ -73,7 +82,7 @@ class ElectionRecommendationView(APIView):
 
 
 class ElectionHistoryView(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True), **errors(401, 404)})
     def get(self, request, pk):
         election = get_visible_election(request.user, pk)
         return Response(election_history(election))

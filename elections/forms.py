@@ -25,6 +25,7 @@ class DecisionField(forms.Field):
     """A yes/no decision given as JSON true/false or as the radio values "true"/"false"."""
 
     widget = forms.RadioSelect(choices=[("true", "同意"), ("false", "退回")])
+    api_type = "bool"
     default_error_messages = {"required": "请选择同意或退回。", "invalid": "请选择同意或退回。"}
 
     def to_python(self, value):

@@ -1,5 +1,7 @@
 """API representation of an election (also the subject of a completed task)."""
 
+from rest_framework import serializers
+
 from workflows.tasks import active_step_names, process_for
 
 from .models import Election
@@ -36,3 +38,69 @@ def election_data(election: Election) -> dict:
         "deputy": election.deputy.username if election.deputy_id else None,
         "process_id": process.pk if process else None,
     }
+
+
+# --- the schema of the shapes above (api.md "Elections") -------------------------------------
+
+
+class CandidateSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    recommendations = serializers.IntegerField()
+    approved = serializers.BooleanField(allow_null=True)
+    struck_reason = serializers.CharField(allow_blank=True)
+    final = serializers.BooleanField()
+
+
+class RoundSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    held_on = serializers.DateField()
+    valid = serializers.BooleanField()
+    void_reason = serializers.CharField(allow_blank=True)
+    seats_to_fill = serializers.IntegerField()
+    eligible = serializers.IntegerField()
+    present = serializers.IntegerField()
+    ballots_issued = serializers.IntegerField()
+    ballots_returned = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    votes = serializers.DictField(child=serializers.IntegerField(), help_text="username → votes")
+    elected = serializers.ListField(child=serializers.CharField())
+    outcome = serializers.CharField(allow_blank=True)
+
+
+class ElectionSerializer(serializers.Serializer):
+    """An election (election_data)."""
+
+    id = serializers.IntegerField()
+    unit = serializers.CharField()
+    status = serializers.CharField()
+    active_steps = serializers.ListField(child=serializers.CharField())
+    seats = serializers.IntegerField()
+    requested_seats = serializers.IntegerField(allow_null=True)
+    seats_reduced_from = serializers.IntegerField(allow_null=True)
+    seats_reduced_reason = serializers.CharField(allow_blank=True)
+    elect_deputy = serializers.BooleanField()
+    planned_date = serializers.DateField()
+    meeting_date = serializers.DateField(allow_null=True)
+    held_on = serializers.DateField(allow_null=True)
+    term = serializers.IntegerField(allow_null=True)
+    new_term = serializers.IntegerField(allow_null=True)
+    candidates = CandidateSerializer(many=True)
+    scrutineers = serializers.ListField(child=serializers.CharField())
+    counters = serializers.ListField(child=serializers.CharField())
+    rounds = RoundSerializer(many=True)
+    secretary = serializers.CharField(allow_null=True)
+    deputy = serializers.CharField(allow_null=True)
+    process_id = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, election):
+        return election_data(election)
+
+
+class RecommendationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    election = serializers.IntegerField()
+    member = serializers.CharField()
+    nominees = serializers.ListField(child=serializers.CharField())
+    replaces = serializers.IntegerField(allow_null=True)
+    created = serializers.DateTimeField()

@@ -1,5 +1,6 @@
 """Settings, read from the environment (see README: Configuration)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "rules",
+    "axes",
     "simple_history",
     "viewflow",
     "viewflow.workflow",
@@ -59,11 +61,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "workflows.api_edge.EdgeMiddleware",  # NUL bytes → 400; /api/ errors always JSON
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workflows.accounts.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lock message
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -94,6 +99,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workflows.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked accounts before any password is checked
     "workflows.org.permissions.AuditorVetoBackend",  # auditors never write, whatever else they hold
     "rules.permissions.ObjectPermissionBackend",  # the project's rules (add_rule)
     "django.contrib.auth.backends.ModelBackend",
@@ -102,9 +108,33 @@ AUTHENTICATION_BACKENDS = [
 # guardian looks for its own backend by name; GuardianObjectBackend above is its subclass.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "name", "email")}},
+    {"NAME": "workflows.accounts.ChineseMinimumLengthValidator",
+     "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "workflows.accounts.NotOneCharacterValidator"},
 ]
+# Login lockout (django-axes, failures kept in the database so every worker shares them): after
+# LOGIN_FAILURE_LIMIT wrong passwords for one account from one address, that pair is locked for
+# LOGIN_LOCKOUT_MINUTES (0 = until office staff unlock it in the admin or with
+# `manage.py axes_reset_username <username>`). LOGIN_LOCKOUT_BY=username locks the account everywhere.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=6)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30)) or None
+AXES_LOCKOUT_PARAMETERS = (["username"] if env.str("LOGIN_LOCKOUT_BY", default="username_ip") == "username"
+                           else [["username", "ip_address"]])
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "workflows.accounts.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env.int("LOGIN_PROXY_COUNT", default=0) or None  # reverse proxies in front
+# Sessions end when the browser closes, or after SESSION_IDLE_MINUTES without a request.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+# API tokens expire after API_TOKEN_IDLE_HOURS without use; POST /api/v1/auth/logout/ revokes one.
+API_TOKEN_IDLE_HOURS = env.float("API_TOKEN_IDLE_HOURS", default=12)
+CSRF_FAILURE_VIEW = "workflows.api_edge.csrf_failure"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -135,15 +165,19 @@ SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', defau
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "workflows.api_auth.ExpiringTokenAuthentication",
+        "workflows.api_auth.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "workflows.api_edge.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "workflows.api_base.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflows.api_base.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth_token": env.str("AUTH_TOKEN_RATE", default="10/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

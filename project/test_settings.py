@@ -12,7 +12,6 @@ from .settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth_token": "5/min"}}  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -24,3 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
 
 # tests/ holds a sample flow for the generic inbox tests; viewflow needs it inside an app.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests"]  # noqa: F405
+
+# Tests move the clock by days and months with time-machine: keep their logins alive (the idle
+# timeout itself is tested with override_settings in tests/foundation/test_login_security.py).
+SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600

@@ -1,12 +1,13 @@
 """API conventions of spec/api.md: error shape, pagination, status codes."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .api_edge import STATUS_MESSAGES, PayloadTooLarge
 from .exceptions import Conflict, FormInvalid
 
 
@@ -19,6 +20,18 @@ class ConflictError(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "当前状态不允许此操作。"
     default_code = "conflict"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every 4xx: {"errors": {"field": ["中文说明"], "non_field_errors": [...]}} (plus "detail" outside 400)."""
+
+    errors = serializers.DictField(child=serializers.JSONField())
+    detail = serializers.CharField(required=False)
+
+
+def errors(*codes) -> dict:
+    """The `responses` entries of the error codes an operation may answer with."""
+    return dict.fromkeys(codes, ErrorSerializer)
 
 
 def validation_errors(error: ValidationError) -> dict:
@@ -46,6 +59,14 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("未找到该对象，或您无权查看。")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied("您无权执行此操作。")
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(STATUS_MESSAGES[400])
+    elif isinstance(exc, exceptions.Throttled):
+        exc = exceptions.Throttled(exc.wait, detail=STATUS_MESSAGES[429])
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        exc = exceptions.MethodNotAllowed(context["request"].method, detail=STATUS_MESSAGES[405])
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -8,10 +8,12 @@ class WorkflowsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from simple_history.signals import pre_create_historical_record
         from viewflow.workflow.models import Task
 
         from . import audit
+        from .accounts import mark_session_seen
         from .notifications.task_notices import announce_task
         from .tasks.due import set_task_due
         from .tasks.nodes import enter_status
@@ -21,6 +23,7 @@ class WorkflowsConfig(AppConfig):
         post_save.connect(enter_status, sender=Task, dispatch_uid="workflows_enter_status")
         post_save.connect(announce_task, sender=Task, dispatch_uid="workflows_announce_task")
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="workflows_role_groups")
+        user_logged_in.connect(mark_session_seen, dispatch_uid="workflows_session_seen")
         audit.ready()  # append-only history triggers after migrate (PostgreSQL)
 
 

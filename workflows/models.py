@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .audit import audited_history
 from .audit.ledger import Checkpoint, LedgerEntry, VerificationRun  # noqa: F401 (the audit ledger lives in this app)
 from .org.roles import UNIT_PERMISSIONS, UNIT_ROLES, Role
+from .tokens import TokenActivity  # noqa: F401 (API token expiry lives in this app)
 
 
 def add_years(day: date, years: int) -> date:

@@ -6,6 +6,7 @@ from . import api
 
 urlpatterns = [
     path("auth/token/", api.AuthTokenView.as_view(), name="api-auth-token"),
+    path("auth/logout/", api.LogoutView.as_view(), name="api-auth-logout"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("units/<slug:code>/", api.UnitDetailView.as_view(), name="api-unit"),
     path("units/<slug:code>/terms/", api.UnitTermsView.as_view(), name="api-unit-terms"),

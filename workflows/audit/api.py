@@ -9,10 +9,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.views import APIView
 
-from ..api_base import Pagination
+from ..api_base import Pagination, errors
 from ..org.permissions import require_perm
 from .compliance import COMPLIANCE_HEADER, compliance_items, compliance_rows
 from .export import trail_workbook, workbook_bytes
+from .serializers import ComplianceItemSerializer, TrailEntrySerializer
 from .trail import public_entry, trail_entries
 from .trail_filters import TrailFilterForm, TrailFilters, trail_queryset
 from .views import XLSX, stamp, xlsx_response
@@ -39,7 +40,10 @@ def _filters(request) -> TrailFilters:
 class AuditTrailView(APIView):
     """Every history record, newest first: the history entry shape plus ids and the record hash."""
 
-    @extend_schema(parameters=TRAIL_PARAMETERS, responses={200: dict})
+    pagination_class = Pagination  # paginated by hand below; named here for the schema
+
+    @extend_schema(parameters=TRAIL_PARAMETERS,
+                   responses={200: TrailEntrySerializer(many=True), **errors(400, 401, 403)})
     def get(self, request):
         filters = _filters(request)
         paginator = Pagination()
@@ -51,7 +55,7 @@ class AuditTrailView(APIView):
 class AuditTrailExportView(APIView):
     """The filtered trail as an Excel workbook (.xlsx)."""
 
-    @extend_schema(parameters=TRAIL_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(parameters=TRAIL_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY, **errors(400, 401, 403)})
     def get(self, request):
         return xlsx_response(trail_workbook(_filters(request)), f"变更记录-{stamp()}.xlsx")
 
@@ -72,7 +76,10 @@ COMPLIANCE_PARAMETERS = [
 class ComplianceListView(APIView):
     """Every checked item with its checklist, failing items first."""
 
-    @extend_schema(parameters=COMPLIANCE_PARAMETERS, responses={200: dict})
+    pagination_class = Pagination  # paginated by hand below; named here for the schema
+
+    @extend_schema(parameters=COMPLIANCE_PARAMETERS,
+                   responses={200: ComplianceItemSerializer(many=True), **errors(401, 403)})
     def get(self, request):
         items = _compliance(request)
         paginator = Pagination()
@@ -81,7 +88,7 @@ class ComplianceListView(APIView):
 
 
 class ComplianceExportView(APIView):
-    @extend_schema(parameters=COMPLIANCE_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(parameters=COMPLIANCE_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY, **errors(401, 403)})
     def get(self, request):
         content = workbook_bytes("合规体检", COMPLIANCE_HEADER, compliance_rows(_compliance(request)))
         return xlsx_response(content, f"合规体检-{stamp()}.xlsx")

@@ -34,6 +34,10 @@ class ReminderSerializer(serializers.ModelSerializer):
         fields = ["unit", "kind", "recipients", "sent_at", "target", "period"]
 
 
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="how many notifications were marked read")
+
+
 class NotificationListView(ListAPIView):
     """My in-app notifications, newest first (`?unread=1` for unread only)."""
 
@@ -60,7 +64,7 @@ class NotificationReadView(APIView):
 class NotificationReadAllView(APIView):
     """Mark all my notifications read."""
 
-    @extend_schema(operation_id="notifications_read_all", request=None, responses={200: dict})
+    @extend_schema(operation_id="notifications_read_all", request=None, responses={200: MarkedSerializer})
     def post(self, request):
         return Response({"marked": mark_read(user=request.user)})
 

@@ -39,10 +39,10 @@ def step_of(task) -> Step:
 def task_claim(*, task: Task, user) -> Task:
     with task.flow_task.flow_class.lock(task.process_id):
         task.refresh_from_db()
+        _require_may_act(user, task)  # before the state: a stranger learns nothing of it
         _check_open(task)
         if task.owner_id == user.pk:
             return task
-        _require_may_act(user, task)
         _take(task, user, _stand_in_for(user, task))
         return task
 
@@ -74,8 +74,8 @@ def task_complete(*, task: Task, user, data) -> object:
     """
     with task.flow_task.flow_class.lock(task.process_id):
         task.refresh_from_db()
+        _require_may_act(user, task)  # before the state: a stranger learns nothing of it
         _check_open(task)
-        _require_may_act(user, task)
         step = step_of(task)
         form = step.form_class(data=data, task=task, user=user)
         if not form.is_valid():
