@@ -16,6 +16,7 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth_token": "5/
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 
 # Transactional tests empty the tables with TRUNCATE, which the history triggers refuse otherwise.

@@ -32,5 +32,9 @@ urlpatterns = [
     path("api/v1/", include("elections.urls_api")),
     path("api/v1/", include("workflows.notifications.api")),
     path("api/v1/", include("workflows.audit.api")),
+    path("api/v1/", include("workflows.materials.urls_api")),
+    path("api/v1/", include("workflows.comments.urls_api")),
+    path("materials/", include("workflows.materials.urls")),
+    path("comments/", include("workflows.comments.urls")),
     path("", site.urls),
 ]

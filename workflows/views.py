@@ -15,8 +15,10 @@ from viewflow.urls import Application
 from viewflow.workflow.models import Task
 
 from . import tasks as task_service
+from .comments.selectors import timeline_items
 from .exceptions import Conflict, FormInvalid, errors_to_form
 from .lists import DoneListView, StartedListView
+from .materials.selectors import materials_context
 from .models import Unit, User
 from .org import terms as org_services
 from .org.forms import TermPostponeForm
@@ -120,6 +122,8 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
         page = task_service.registered_flows()[task_service.flow_code_of(task)].page
         if page is not None:
             context.update(page(task=task, user=self.request.user))
+        if task.process.artifact is not None:  # the subject's 附件 (upload when this step takes files) and 讨论
+            context.update(materials_context(task.process.artifact, self.request.user))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -237,13 +241,18 @@ def process_page_context(process, history=None) -> dict:
 
     context = {
         "process": process,
-        "timeline": process_timeline(process) if process else [],
+        "timeline": _with_comments(process_timeline(process), process.artifact) if process else [],
         "diagram": process_diagram_svg(process) if process else "",
         "step_bar": step_bar(process),
     }
     if history is not None:
         context["history"] = readable_entries(history)
     return context
+
+
+def _with_comments(timeline: list[dict], subject) -> list[dict]:
+    """The steps and the subject's comments (讨论), oldest first."""
+    return sorted(timeline + timeline_items(subject), key=lambda item: item["created"]) if subject else timeline
 
 
 def process_timeline(process):

@@ -1,0 +1,21 @@
+from .forms import CommentForm
+from .models import Comment
+
+
+def comments_of(subject):
+    """The subject's comments, oldest first, with their authors (one query)."""
+    return Comment.objects.of(subject).select_related("user")
+
+
+def timeline_items(subject) -> list[dict]:
+    """Comments as entries of the subject's timeline (includes/timeline.html)."""
+    return [
+        {"title": "讨论", "status": "comment", "owner": c.user, "created": c.at, "finished": None,
+         "human": True, "text": c.text}
+        for c in comments_of(subject)
+    ]
+
+
+def comments_context(subject, user) -> dict:
+    may_comment = user.has_perm("comments.post", subject)
+    return {"may_comment": may_comment, "comment_form": CommentForm() if may_comment else None}
