@@ -40,7 +40,7 @@ class Comment(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.user}：{self.text[:30]}"
+        return self.text[:30]
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -4,5 +4,5 @@
 - `registry`: the steps of each subject that take files and who may upload to them now; the domain
   apps register theirs in `AppConfig.ready()` (workflows never imports them).
 - `services`: `attachment_upload`, `attachment_withdraw`; `selectors`: lists, the page context.
-- `views` (pages, download), `api` (REST), `rules` (`materials.upload`, `materials.withdraw`).
+- `views` (pages, download), `api` (REST), `rules` (`attachments.upload`, `attachments.withdraw`).
 """

@@ -44,7 +44,7 @@ class SubjectAttachmentsView(GenericAPIView):
                    responses={201: AttachmentSerializer, 400: OpenApiResponse(description="类型或大小不允许")})
     def post(self, request, kind, pk):
         subject = self.subject()
-        require_perm(request.user, "materials.upload", subject)  # the right first: refused people learn nothing
+        require_perm(request.user, "attachments.upload", subject)  # the right first: refused people learn nothing
         payload = AttachmentUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         attachment = attachment_upload(subject=subject, user=request.user, **payload.validated_data)
@@ -63,7 +63,7 @@ class AttachmentWithdrawView(APIView):
                    responses={200: AttachmentSerializer})
     def post(self, request, pk):
         attachment = get_visible_attachment(request.user, pk)
-        require_perm(request.user, "materials.withdraw", attachment)
+        require_perm(request.user, "attachments.withdraw", attachment)
         payload = AttachmentWithdrawSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         attachment = attachment_withdraw(attachment=attachment, user=request.user, **payload.validated_data)

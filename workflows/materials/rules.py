@@ -19,5 +19,6 @@ def may_withdraw(user, attachment) -> bool:
     return attachment is not None and (attachment.uploaded_by_id == user.pk or user.has_perm("workflows.run_office"))
 
 
-add_rule("materials.upload", may_upload)
-add_rule("materials.withdraw", may_withdraw)
+# Named "attachments.*", not after the app: guardian then never looks up object permissions per attachment row.
+add_rule("attachments.upload", may_upload)
+add_rule("attachments.withdraw", may_withdraw)

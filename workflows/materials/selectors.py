@@ -43,7 +43,7 @@ def attachment_rows(subject, user) -> list[dict]:
     model = type(subject)
     return [
         {"attachment": a, "step_label": step_label(model, a.step),
-         "may_withdraw": not a.withdrawn and user.has_perm("materials.withdraw", a)}
+         "may_withdraw": not a.withdrawn and user.has_perm("attachments.withdraw", a)}
         for a in attachments_of(subject)
     ]
 
@@ -55,7 +55,7 @@ def materials_context(subject, user) -> dict:
     from .forms import AttachmentUploadForm
 
     entry = registration_for_subject(subject)
-    steps = upload_steps(subject, user) if user.has_perm("materials.upload", subject) else []
+    steps = upload_steps(subject, user) if user.has_perm("attachments.upload", subject) else []
     return {
         "attachment_rows": attachment_rows(subject, user),
         "upload_form": AttachmentUploadForm(steps=steps) if steps else None,

@@ -68,7 +68,7 @@ def attachment_upload(*, subject, user, file, title: str = "", step: str = "") -
 
 
 def _upload(*, subject, user, file, title, step, stored) -> Attachment:
-    require_perm(user, "materials.upload", subject)
+    require_perm(user, "attachments.upload", subject)
     steps = upload_steps(subject, user)
     chosen = next((s for s in steps if s.code == step), None) if step else steps[0]
     if chosen is None:
@@ -93,7 +93,7 @@ def _upload(*, subject, user, file, title, step, stored) -> Attachment:
 @transaction.atomic
 def attachment_withdraw(*, attachment: Attachment, user, reason: str) -> Attachment:
     """Mark `attachment` withdrawn with a reason; the file and its hash stay (the uploader or office staff)."""
-    require_perm(user, "materials.withdraw", attachment)
+    require_perm(user, "attachments.withdraw", attachment)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["请填写撤回理由。"]})

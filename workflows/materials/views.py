@@ -38,7 +38,7 @@ class AttachmentUploadView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.subject = visible_subject(request.user, kind=kwargs["kind"], pk=kwargs["pk"])
-            require_perm(request.user, "materials.upload", self.subject)
+            require_perm(request.user, "attachments.upload", self.subject)
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, form, status=200):
@@ -87,7 +87,7 @@ class AttachmentWithdrawView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.attachment = get_visible_attachment(request.user, kwargs["pk"])
-            if not request.user.has_perm("materials.withdraw", self.attachment):
+            if not request.user.has_perm("attachments.withdraw", self.attachment):
                 raise PermissionDenied("只有上传人或党委办公室可以撤回附件。")
             self.subject = self.attachment.subject
         return super().dispatch(request, *args, **kwargs)
