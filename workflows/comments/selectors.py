@@ -10,7 +10,7 @@ def comments_of(subject):
 def timeline_items(subject) -> list[dict]:
     """Comments as entries of the subject's timeline (includes/timeline.html)."""
     return [
-        {"title": "讨论", "status": "comment", "owner": c.user, "created": c.at, "finished": None,
+        {"title": "讨论意见", "status": "comment", "owner": c.user, "created": c.at, "finished": None,
          "human": True, "text": c.text}
         for c in comments_of(subject)
     ]

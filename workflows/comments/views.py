@@ -5,7 +5,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import path
 from django.views import View
+from viewflow.urls import Application
 
 from workflows.exceptions import errors_to_form
 from workflows.materials.views import back_url
@@ -44,3 +46,15 @@ class CommentPostView(LoginRequiredMixin, View):
                 messages.success(request, "已发表讨论意见。")
                 return HttpResponseRedirect(back_url(request, self.subject))
         return self._render(form, status=400)
+
+
+class CommentsApp(Application):
+    """讨论 pages inside the site shell; reached from the subject pages, not the menu."""
+
+    title = "讨论"
+    icon = "forum"
+    app_name = "comments"
+    menu_template_name = "workflows/app_menu.html"
+    menu_hidden = True  # no menu entry of its own (site_menu.html); the view checks its subject
+
+    post_path = path("<slug:kind>/<int:pk>/", CommentPostView.as_view(), name="post")

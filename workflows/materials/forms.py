@@ -7,7 +7,7 @@ class AttachmentUploadForm(forms.Form):
     """Upload one file; the step is chosen only when the user may upload to more than one now."""
 
     file = forms.FileField(label="文件", error_messages={"required": "请选择要上传的文件。"},
-                           widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+                           widget=forms.FileInput(attrs={"accept": ACCEPT, "class": "hp-filepick__input"}),
                            help_text="PDF、Word、Excel、PowerPoint、JPG、PNG；手机可直接拍照或从相册选择。")
     title = forms.CharField(label="标题（可不填，默认用文件名）", max_length=200, required=False)
     step = forms.ChoiceField(label="所属环节", required=False)

@@ -7,8 +7,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from viewflow.urls import Application
 
 from workflows.exceptions import Conflict, errors_to_form
 from workflows.org.permissions import require_perm
@@ -113,3 +115,17 @@ class AttachmentWithdrawView(LoginRequiredMixin, View):
                 messages.success(request, f"已撤回附件：{self.attachment.title}（文件与哈希保留备查）")
                 return HttpResponseRedirect(back_url(request, self.subject))
         return self._render(form, status=400)
+
+
+class MaterialsApp(Application):
+    """附件 pages inside the site shell (its colours and menu); reached from the subject pages, not the menu."""
+
+    title = "附件"
+    icon = "attach_file"
+    app_name = "materials"
+    menu_template_name = "workflows/app_menu.html"
+    menu_hidden = True  # no menu entry of its own (site_menu.html); each view checks its subject
+
+    upload_path = path("<slug:kind>/<int:pk>/upload/", AttachmentUploadView.as_view(), name="upload")
+    download_path = path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="download")
+    withdraw_path = path("attachments/<int:pk>/withdraw/", AttachmentWithdrawView.as_view(), name="withdraw")
