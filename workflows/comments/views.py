@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path
 from django.views import View
+from django.views.generic import RedirectView
 from viewflow.urls import Application
 
 from workflows.exceptions import errors_to_form
@@ -57,4 +58,5 @@ class CommentsApp(Application):
     menu_template_name = "workflows/app_menu.html"
     menu_hidden = True  # no menu entry of its own (site_menu.html); the view checks its subject
 
+    index_path = path("", RedirectView.as_view(url="/", http_method_names=["get"]), name="index")
     post_path = path("<slug:kind>/<int:pk>/", CommentPostView.as_view(), name="post")

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.generic import RedirectView
 from viewflow.urls import Application
 
 from workflows.exceptions import Conflict, errors_to_form
@@ -126,6 +127,7 @@ class MaterialsApp(Application):
     menu_template_name = "workflows/app_menu.html"
     menu_hidden = True  # no menu entry of its own (site_menu.html); each view checks its subject
 
+    index_path = path("", RedirectView.as_view(url="/", http_method_names=["get"]), name="index")
     upload_path = path("<slug:kind>/<int:pk>/upload/", AttachmentUploadView.as_view(), name="upload")
     download_path = path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="download")
     withdraw_path = path("attachments/<int:pk>/withdraw/", AttachmentWithdrawView.as_view(), name="withdraw")
