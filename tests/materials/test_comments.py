@@ -77,3 +77,21 @@ def test_comments_on_meetings_and_elections(api, org, clock):
     assert api(org["b01_m1"]).post(url, {"text": "支持按期换届"}, format="json").status_code == 201
     assert api(org["sj_b02"]).post(url, {"text": "别的支部"}, format="json").status_code == 404
     assert api(org["zuzhi"]).get(url).json()["count"] == 1
+
+
+@pytest.mark.postgres_only
+def test_the_database_refuses_to_change_comment_and_attachment_history(api, org):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only triggers are PostgreSQL's")
+    from workflows.materials.services import attachment_upload
+
+    from .files import upload
+
+    decision = new_decision(api, org)
+    api(org["weiyuan1"]).post(f"/api/v1/decisions/{decision.pk}/comments/", {"text": "同意"}, format="json")
+    attachment_upload(subject=decision, user=org["weiyuan1"], file=upload("方案.pdf"))
+    for table, column in (("comments_historicalcomment", "text"), ("materials_historicalattachment", "sha256")):
+        with pytest.raises(DatabaseError, match="只可追加"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {column} = 'x'")

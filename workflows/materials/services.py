@@ -97,7 +97,7 @@ def attachment_withdraw(*, attachment: Attachment, user, reason: str) -> Attachm
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["请填写撤回理由。"]})
-    locked = Attachment.objects.select_for_update().select_related("task").get(pk=attachment.pk)
+    locked = Attachment.objects.select_for_update(of=("self",)).select_related("task").get(pk=attachment.pk)
     if locked.withdrawn:
         raise Conflict("该附件已撤回。")
     locked.withdrawn, locked.withdrawn_by, locked.withdrawn_at = True, user, timezone.now()
