@@ -1,30 +1,22 @@
 """A comment on a subject: written once, never edited or deleted (the audit guard refuses bulk writes)."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.audit import audited_history
+from workflows.subjects import SubjectQuerySet, SubjectRecord
 
 APPEND_ONLY = "讨论记录只可追加，不可修改或删除。"
 
 
-class CommentQuerySet(models.QuerySet):
-    def of(self, subject):
-        return self.filter(subject_type=ContentType.objects.get_for_model(type(subject)), subject_id=subject.pk)
-
+class CommentQuerySet(SubjectQuerySet):
     def delete(self):
         raise ValueError(APPEND_ONLY)
 
 
-class Comment(models.Model):
-    subject_type = models.ForeignKey(ContentType, verbose_name=_("所属事项类型"), on_delete=models.PROTECT,
-                                     related_name="+")
-    subject_id = models.PositiveBigIntegerField(_("所属事项编号"))
-    subject = GenericForeignKey("subject_type", "subject_id")
+class Comment(SubjectRecord):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发言人"), on_delete=models.PROTECT,
                              related_name="+")
     text = models.TextField(_("内容"), max_length=2000)
@@ -33,10 +25,9 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
     history = audited_history()
 
-    class Meta:
+    class Meta(SubjectRecord.Meta):
         verbose_name = _("讨论")
         verbose_name_plural = _("讨论")
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="comment_subject")]
         ordering = ["at", "pk"]
 
     def __str__(self):

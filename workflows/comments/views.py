@@ -1,17 +1,10 @@
-"""The comment box's POST (and its own page when the text is missing)."""
+"""The 讨论 page (the comment box posts here)."""
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import path
-from django.views import View
 from django.views.generic import RedirectView
 from viewflow.urls import Application
 
-from workflows.exceptions import errors_to_form
-from workflows.materials.views import back_url
+from workflows.materials.views import SubjectFormView, back_url
 from workflows.org.permissions import require_perm
 from workflows.tasks.processes import visible_subject
 
@@ -19,34 +12,24 @@ from .forms import CommentForm
 from .services import comment_post
 
 
-class CommentPostView(LoginRequiredMixin, View):
-    template_name = "comments/post.html"
+class CommentPostView(SubjectFormView):
+    """The comment box's POST, and its own page when the text is missing."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.subject = visible_subject(request.user, kind=kwargs["kind"], pk=kwargs["pk"])
-            require_perm(request.user, "comments.post", self.subject)
-        return super().dispatch(request, *args, **kwargs)
+    form_class = CommentForm
+    submit_label = "发表"
+    intro = "讨论意见发表后不能修改或删除，显示在办理过程中。"
 
-    def _render(self, form, status=200):
-        return render(self.request, self.template_name,
-                      {"form": form, "subject": self.subject, "next": back_url(self.request, self.subject)},
-                      status=status)
+    def load(self, user, kind, pk):
+        subject = visible_subject(user, kind=kind, pk=pk)
+        require_perm(user, "comments.post", subject)
+        return subject
 
-    def get(self, request, kind, pk):
-        return self._render(CommentForm())
+    def heading(self):
+        return f"讨论：{self.subject}"
 
-    def post(self, request, kind, pk):
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            try:
-                comment_post(subject=self.subject, user=request.user, text=form.cleaned_data["text"])
-            except ValidationError as error:
-                errors_to_form(form, error)
-            else:
-                messages.success(request, "已发表讨论意见。")
-                return HttpResponseRedirect(back_url(request, self.subject))
-        return self._render(form, status=400)
+    def perform(self, form):
+        comment_post(subject=self.subject, user=self.request.user, text=form.cleaned_data["text"])
+        return "已发表讨论意见。", back_url(self.request, self.subject)
 
 
 class CommentsApp(Application):

@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.audit import audited_history
+from workflows.subjects import SubjectQuerySet, SubjectRecord
 
 
 def attachments_storage():
@@ -25,16 +24,7 @@ def stored_name(instance, filename: str) -> str:
     return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class SubjectQuerySet(models.QuerySet):
-    def of(self, subject):
-        return self.filter(subject_type=ContentType.objects.get_for_model(type(subject)), subject_id=subject.pk)
-
-
-class Attachment(models.Model):
-    subject_type = models.ForeignKey(ContentType, verbose_name=_("所属事项类型"), on_delete=models.PROTECT,
-                                     related_name="+")
-    subject_id = models.PositiveBigIntegerField(_("所属事项编号"))
-    subject = GenericForeignKey("subject_type", "subject_id")
+class Attachment(SubjectRecord):
     step = models.CharField(_("所属环节"), max_length=40)
     task = models.ForeignKey("viewflow.Task", verbose_name=_("所属步骤"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
@@ -57,10 +47,9 @@ class Attachment(models.Model):
     objects = SubjectQuerySet.as_manager()
     history = audited_history()
 
-    class Meta:
+    class Meta(SubjectRecord.Meta):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="attachment_subject")]
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self):

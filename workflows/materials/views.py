@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import RedirectView
 from viewflow.urls import Application
 
-from workflows.exceptions import Conflict, errors_to_form
 from workflows.org.permissions import require_perm
 from workflows.tasks.processes import subject_url, visible_subject
+from workflows.views import ServiceFormView
 
 from .forms import AttachmentUploadForm, WithdrawForm
 from .models import Attachment
@@ -33,37 +31,57 @@ def back_url(request, subject) -> str:
     return subject_url(subject)
 
 
-class AttachmentUploadView(LoginRequiredMixin, View):
-    """GET: the upload form alone (and where a refused upload shows its errors); POST: upload."""
+class SubjectFormView(ServiceFormView):
+    """A form page about one subject, reached from the subject's page and going back there (or to `next`).
 
-    template_name = "materials/upload.html"
+    `load(user, **url_kwargs)` finds the subject (404 for one the user may not see) and checks the right.
+    """
+
+    template_name = "materials/form_page.html"
+    submit_label = "提交"
+    multipart = False
+    intro = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.subject = visible_subject(request.user, kind=kwargs["kind"], pk=kwargs["pk"])
-            require_perm(request.user, "attachments.upload", self.subject)
+            self.subject = self.load(request.user, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
-    def _render(self, form, status=200):
-        return render(self.request, self.template_name, {"form": form, "subject": self.subject,
-                                                         "next": back_url(self.request, self.subject)}, status=status)
+    def load(self, user, **kwargs):
+        raise NotImplementedError
 
-    def get(self, request, kind, pk):
-        return self._render(AttachmentUploadForm(steps=upload_steps(self.subject, request.user)))
+    def heading(self) -> str:
+        raise NotImplementedError
 
-    def post(self, request, kind, pk):
-        form = AttachmentUploadForm(request.POST, request.FILES, steps=upload_steps(self.subject, request.user))
-        if form.is_valid():
-            try:
-                attachment = attachment_upload(subject=self.subject, user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                errors_to_form(form, error)
-            except Conflict as conflict:
-                form.add_error(None, conflict.message)
-            else:
-                messages.success(request, f"已上传附件：{attachment.title}")
-                return HttpResponseRedirect(back_url(request, self.subject))
-        return self._render(form, status=400)
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "heading": self.heading(),
+                "next": back_url(self.request, self.subject)}
+
+    def conflict_url(self):
+        return back_url(self.request, self.subject)
+
+
+class AttachmentUploadView(SubjectFormView):
+    """The upload form alone (and where a refused upload shows its errors next to the fields)."""
+
+    form_class = AttachmentUploadForm
+    submit_label = "上传附件"
+    multipart = True
+
+    def load(self, user, kind, pk):
+        subject = visible_subject(user, kind=kind, pk=pk)
+        require_perm(user, "attachments.upload", subject)
+        return subject
+
+    def heading(self):
+        return f"上传附件：{self.subject}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "steps": upload_steps(self.subject, self.request.user)}
+
+    def perform(self, form):
+        attachment = attachment_upload(subject=self.subject, user=self.request.user, **form.cleaned_data)
+        return f"已上传附件：{attachment.title}", back_url(self.request, self.subject)
 
 
 def download_response(attachment: Attachment) -> FileResponse:
@@ -84,38 +102,23 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         return download_response(get_visible_attachment(request.user, pk))
 
 
-class AttachmentWithdrawView(LoginRequiredMixin, View):
-    template_name = "materials/withdraw.html"
+class AttachmentWithdrawView(SubjectFormView):
+    form_class = WithdrawForm
+    submit_label = "确认撤回"
+    intro = "撤回后附件标记为“已撤回”，文件与哈希（SHA-256）仍保留备查。"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.attachment = get_visible_attachment(request.user, kwargs["pk"])
-            if not request.user.has_perm("attachments.withdraw", self.attachment):
-                raise PermissionDenied("只有上传人或党委办公室可以撤回附件。")
-            self.subject = self.attachment.subject
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, user, pk):
+        self.attachment = get_visible_attachment(user, pk)
+        if not user.has_perm("attachments.withdraw", self.attachment):
+            raise PermissionDenied("只有上传人或党委办公室可以撤回附件。")
+        return self.attachment.subject
 
-    def _render(self, form, status=200):
-        return render(self.request, self.template_name, {
-            "form": form, "attachment": self.attachment, "next": back_url(self.request, self.subject)}, status=status)
+    def heading(self):
+        return f"撤回附件：{self.attachment.title}"
 
-    def get(self, request, pk):
-        return self._render(WithdrawForm())
-
-    def post(self, request, pk):
-        form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                attachment_withdraw(attachment=self.attachment, user=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                errors_to_form(form, error)
-            except Conflict as conflict:
-                messages.error(request, conflict.message)
-                return HttpResponseRedirect(back_url(request, self.subject))
-            else:
-                messages.success(request, f"已撤回附件：{self.attachment.title}（文件与哈希保留备查）")
-                return HttpResponseRedirect(back_url(request, self.subject))
-        return self._render(form, status=400)
+    def perform(self, form):
+        attachment_withdraw(attachment=self.attachment, user=self.request.user, reason=form.cleaned_data["reason"])
+        return f"已撤回附件：{self.attachment.title}（文件与哈希保留备查）", back_url(self.request, self.subject)
 
 
 class MaterialsApp(Application):
