@@ -1,10 +1,8 @@
 """The 讨论 page (the comment box posts here)."""
 
 from django.urls import path
-from django.views.generic import RedirectView
-from viewflow.urls import Application
 
-from workflows.materials.views import SubjectFormView, back_url
+from workflows.materials.views import SubjectFormView, SubjectPagesApp, back_url
 from workflows.org.permissions import require_perm
 from workflows.tasks.processes import visible_subject
 
@@ -32,14 +30,9 @@ class CommentPostView(SubjectFormView):
         return "已发表讨论意见。", back_url(self.request, self.subject)
 
 
-class CommentsApp(Application):
-    """讨论 pages inside the site shell; reached from the subject pages, not the menu."""
-
+class CommentsApp(SubjectPagesApp):
     title = "讨论"
     icon = "forum"
     app_name = "comments"
-    menu_template_name = "workflows/app_menu.html"
-    menu_hidden = True  # no menu entry of its own (site_menu.html); the view checks its subject
 
-    index_path = path("", RedirectView.as_view(url="/", http_method_names=["get"]), name="index")
     post_path = path("<slug:kind>/<int:pk>/", CommentPostView.as_view(), name="post")

@@ -121,16 +121,20 @@ class AttachmentWithdrawView(SubjectFormView):
         return f"已撤回附件：{self.attachment.title}（文件与哈希保留备查）", back_url(self.request, self.subject)
 
 
-class MaterialsApp(Application):
-    """附件 pages inside the site shell (its colours and menu); reached from the subject pages, not the menu."""
+class SubjectPagesApp(Application):
+    """Pages inside the site shell (its colours and menu) reached from the subject pages, not from the menu."""
 
-    title = "附件"
-    icon = "attach_file"
-    app_name = "materials"
     menu_template_name = "workflows/app_menu.html"
     menu_hidden = True  # no menu entry of its own (site_menu.html); each view checks its subject
 
     index_path = path("", RedirectView.as_view(url="/", http_method_names=["get"]), name="index")
+
+
+class MaterialsApp(SubjectPagesApp):
+    title = "附件"
+    icon = "attach_file"
+    app_name = "materials"
+
     upload_path = path("<slug:kind>/<int:pk>/upload/", AttachmentUploadView.as_view(), name="upload")
     download_path = path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="download")
     withdraw_path = path("attachments/<int:pk>/withdraw/", AttachmentWithdrawView.as_view(), name="withdraw")
