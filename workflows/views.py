@@ -15,7 +15,7 @@ from viewflow.urls import Application
 from viewflow.workflow.models import Task
 
 from . import tasks as task_service
-from .comments.selectors import timeline_items
+from .comments.selectors import with_comments
 from .exceptions import Conflict, FormInvalid, errors_to_form
 from .lists import DoneListView, StartedListView
 from .materials.selectors import materials_context
@@ -241,18 +241,13 @@ def process_page_context(process, history=None) -> dict:
 
     context = {
         "process": process,
-        "timeline": _with_comments(process_timeline(process), process.artifact) if process else [],
+        "timeline": with_comments(process_timeline(process), process.artifact) if process else [],
         "diagram": process_diagram_svg(process) if process else "",
         "step_bar": step_bar(process),
     }
     if history is not None:
         context["history"] = readable_entries(history)
     return context
-
-
-def _with_comments(timeline: list[dict], subject) -> list[dict]:
-    """The steps and the subject's comments (讨论), oldest first."""
-    return sorted(timeline + timeline_items(subject), key=lambda item: item["created"]) if subject else timeline
 
 
 def process_timeline(process):

@@ -165,3 +165,18 @@ def test_the_proposer_adds_files_again_while_revising(api, org):
     do(api, org, decision.pk, "branch_review", "sj_b01", {"opinion": "return", "comment": "补充预算"})
     response = post_file(api(org["weiyuan1"]), "decisions", decision.pk, upload("预算.xlsx"))
     assert response.status_code == 201 and response.json()["step"] == "proposal"
+
+
+def test_the_implementer_attaches_execution_evidence(api, org, clock):
+    from tests.decisions.helpers import to_awaiting_meeting
+    from tests.decisions.test_routes_api import _meeting_to_end
+
+    decision = new_decision(api, org)
+    to_awaiting_meeting(api, org, decision.pk)
+    assert post_file(api(org["weiyuan1"]), "decisions", decision.pk, upload("方案.pdf")).status_code == 403
+    _meeting_to_end(api, org, clock, [decision.pk])
+    response = post_file(api(org["weiyuan1"]), "decisions", decision.pk, upload("照片.jpg"), title="验收照片")
+    assert response.status_code == 201 and response.json()["step"] == "evidence"
+    assert post_file(api(org["dangban"]), "decisions", decision.pk, upload("照片.jpg")).status_code == 403
+    do(api, org, decision.pk, "implement", "weiyuan1", {"report": "已全部完成", "done": True})
+    assert post_file(api(org["weiyuan1"]), "decisions", decision.pk, upload("照片.jpg")).status_code == 403

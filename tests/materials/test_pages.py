@@ -135,3 +135,22 @@ def test_lists_and_pages_cost_the_same_at_two_sizes(api, org, web, viewer):
 
     page_queries(small)  # warm the caches (content types, flows)
     assert page_queries(small) == page_queries(large)
+
+
+def test_meeting_and_election_pages_have_the_sections(api, org, web, clock):
+    from tests.decisions.helpers import schedule, to_awaiting_meeting
+    from tests.elections.helpers import request_election
+
+    decision = new_decision(api, org)
+    to_awaiting_meeting(api, org, decision.pk)
+    meeting = schedule(api, org, [decision.pk])
+    office = web(org["dangban"]).get(f"/decisions/meetings/{meeting.pk}/").content.decode()
+    assert "附件（0）" in office and f"/materials/meetings/{meeting.pk}/upload/" in office
+    member = web(org["weiyuan2"]).get(f"/decisions/meetings/{meeting.pk}/").content.decode()
+    assert "附件（0）" in member and "/upload/" not in member and f"/comments/meetings/{meeting.pk}/" in member
+
+    election = request_election(api, org["sj_b01"])["id"]
+    secretary = web(org["sj_b01"]).get(f"/elections/{election}/").content.decode()
+    assert f"/materials/elections/{election}/upload/" in secretary and "换届请示" in secretary
+    party_member = web(org["b01_m1"]).get(f"/elections/{election}/").content.decode()
+    assert "/upload/" not in party_member and f"/comments/elections/{election}/" in party_member

@@ -16,6 +16,11 @@ def timeline_items(subject) -> list[dict]:
     ]
 
 
+def with_comments(timeline: list[dict], subject) -> list[dict]:
+    """A process timeline with the subject's comments (讨论) put in, oldest first."""
+    return sorted(timeline + timeline_items(subject), key=lambda item: item["created"]) if subject else timeline
+
+
 def comments_context(subject, user) -> dict:
     may_comment = user.has_perm("comments.post", subject)
     return {"may_comment": may_comment, "comment_form": CommentForm() if may_comment else None}
