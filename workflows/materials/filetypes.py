@@ -99,3 +99,10 @@ def detect(stream, filename: str) -> FileType:
 
 def icon_for(content_type: str) -> str:
     return next((t.icon for t in TYPES.values() if t.content_type == content_type), "attach_file")
+
+
+def human_size(size: int) -> str:
+    """"0.3 KB", "12.5 KB", "3.2 MB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(size / 1024, 0.1):.1f} KB"

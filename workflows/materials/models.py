@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from workflows.audit import audited_history
 from workflows.subjects import SubjectQuerySet, SubjectRecord
 
+from .filetypes import human_size, icon_for
+
 
 def attachments_storage():
     """settings.STORAGES["attachments"]: a private file system root by default, S3 by setting (README)."""
@@ -79,8 +81,6 @@ class Attachment(SubjectRecord):
 
     @property
     def icon(self) -> str:
-        from .filetypes import icon_for
-
         return icon_for(self.content_type)
 
     @property
@@ -92,6 +92,4 @@ class Attachment(SubjectRecord):
 
     @property
     def size_display(self) -> str:
-        if self.size >= 1024 * 1024:
-            return f"{self.size / (1024 * 1024):.1f} MB"
-        return f"{max(self.size / 1024, 0.1):.1f} KB"
+        return human_size(self.size)

@@ -17,17 +17,13 @@ from workflows.org.permissions import require_perm
 from workflows.records import record_save
 from workflows.tasks import process_lock
 
-from .filetypes import NotAllowed, detect
+from .filetypes import NotAllowed, detect, human_size
 from .models import Attachment
 from .registry import after_upload, upload_steps
 
 
 def max_upload_bytes() -> int:
     return settings.ATTACHMENT_MAX_BYTES
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
 def _check_file(file) -> tuple:
@@ -38,7 +34,7 @@ def _check_file(file) -> tuple:
         raise ValidationError({"file": ["文件是空的，请重新选择。"]})
     if file.size > max_upload_bytes():
         raise ValidationError({"file": [
-            f"文件过大（{_megabytes(file.size)} MB）：每个附件不能超过 {_megabytes(max_upload_bytes())} MB。"]})
+            f"文件过大（{human_size(file.size)}）：每个附件不能超过 {human_size(max_upload_bytes())}。"]})
     try:
         file_type = detect(file, file.name or "")
     except NotAllowed as refused:
