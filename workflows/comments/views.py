@@ -3,8 +3,6 @@
 from django.urls import path
 
 from workflows.materials.views import SubjectFormView, SubjectPagesApp, back_url
-from workflows.org.permissions import require_perm
-from workflows.tasks.processes import visible_subject
 
 from .forms import CommentForm
 from .services import comment_post
@@ -14,13 +12,9 @@ class CommentPostView(SubjectFormView):
     """The comment box's POST, and its own page when the text is missing."""
 
     form_class = CommentForm
+    subject_perm = "comments.post"
     submit_label = "发表"
     intro = "讨论意见发表后不能修改或删除，显示在办理过程中。"
-
-    def load(self, user, kind, pk):
-        subject = visible_subject(user, kind=kind, pk=pk)
-        require_perm(user, "comments.post", subject)
-        return subject
 
     def heading(self):
         return f"讨论：{self.subject}"

@@ -34,8 +34,11 @@ def back_url(request, subject) -> str:
 class SubjectFormView(ServiceFormView):
     """A form page about one subject, reached from the subject's page and going back there (or to `next`).
 
-    `load(user, **url_kwargs)` finds the subject (404 for one the user may not see) and checks the right.
+    `load(user, **url_kwargs)` finds the subject (404 for one the user may not see) and checks the right:
+    by default the subject of `<kind>/<pk>` and `subject_perm` on it.
     """
+
+    subject_perm = ""
 
     template_name = "materials/form_page.html"
     submit_label = "提交"
@@ -47,8 +50,10 @@ class SubjectFormView(ServiceFormView):
             self.subject = self.load(request.user, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
-    def load(self, user, **kwargs):
-        raise NotImplementedError
+    def load(self, user, kind, pk):
+        subject = visible_subject(user, kind=kind, pk=pk)
+        require_perm(user, self.subject_perm, subject)
+        return subject
 
     def heading(self) -> str:
         raise NotImplementedError
@@ -65,13 +70,9 @@ class AttachmentUploadView(SubjectFormView):
     """The upload form alone (and where a refused upload shows its errors next to the fields)."""
 
     form_class = AttachmentUploadForm
+    subject_perm = "attachments.upload"
     submit_label = "上传附件"
     multipart = True
-
-    def load(self, user, kind, pk):
-        subject = visible_subject(user, kind=kind, pk=pk)
-        require_perm(user, "attachments.upload", subject)
-        return subject
 
     def heading(self):
         return f"上传附件：{self.subject}"
@@ -107,7 +108,7 @@ class AttachmentWithdrawView(SubjectFormView):
     submit_label = "确认撤回"
     intro = "撤回后附件标记为“已撤回”，文件与哈希（SHA-256）仍保留备查。"
 
-    def load(self, user, pk):
+    def load(self, user, pk):  # the attachment's subject
         self.attachment = get_visible_attachment(user, pk)
         if not user.has_perm("attachments.withdraw", self.attachment):
             raise PermissionDenied("只有上传人或党委办公室可以撤回附件。")
