@@ -8,6 +8,7 @@ from django.http import Http404
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from workflows.materials.selectors import subject_records
 from workflows.models import User
 from workflows.org.permissions import has_role, is_committee_member, is_read_only, units_led_by
 from workflows.org.roles import Role
@@ -160,6 +161,7 @@ def decision_history(decision, user=None) -> list[dict]:
         ImplementationReport.objects.filter(decision=decision),
         AgendaItem.objects.filter(decision=decision),
         Recusal.objects.filter(decision=decision),
+        *subject_records(decision),
         with_ids=True,
     )
     entries += step_entries(process_for(decision))
@@ -183,6 +185,7 @@ def meeting_history(meeting, user=None) -> list[dict]:
         VoteResult.objects.filter(meeting=meeting),
         minutes,
         MinutesCorrection.objects.filter(minutes__in=minutes),
+        *subject_records(meeting),
         with_ids=True,
     )
     entries += step_entries(process_for(meeting))

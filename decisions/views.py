@@ -10,6 +10,7 @@ from django.views.generic import ListView, TemplateView
 from viewflow.urls import Application
 
 from workflows.exceptions import Conflict
+from workflows.materials.selectors import materials_context
 from workflows.org.permissions import require_perm
 from workflows.tasks import process_for
 from workflows.tasks.processes import active_nodes
@@ -96,6 +97,7 @@ class DecisionDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context.update(selectors.decision_materials(decision, user))
         context.update(process_page_context(process, selectors.decision_history(decision, user)))
+        context.update(materials_context(decision, user))
         context.update(
             data=decision_data(decision, user),
             may_withdraw=(decision.status in Decision.WITHDRAWABLE
@@ -175,6 +177,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
         process = process_for(meeting)
         context.update(selectors.meeting_materials(meeting))
         context.update(process_page_context(process, selectors.meeting_history(meeting, self.request.user)))
+        context.update(materials_context(meeting, user))
         open_for_changes = may_change(meeting)
         context.update(
             current_steps=_current_steps(process),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
+from workflows.materials.selectors import subject_records
 from workflows.models import Unit
 
 from .counting import count_round
@@ -100,7 +101,7 @@ def election_history(election: Election, *, with_ids: bool = False) -> list[dict
     return history_entries(
         election, election.reviews.all(), election.recommendations.all(), election.paper_tallies.all(),
         election.candidates.all(), election.officials.all(), election.rounds.all(),
-        RoundVote.objects.filter(round__election=election), with_ids=with_ids,
+        RoundVote.objects.filter(round__election=election), *subject_records(election), with_ids=with_ids,
     )
 
 

@@ -11,6 +11,7 @@ from django.views.generic import ListView, TemplateView
 from viewflow.urls import Application
 
 from workflows.exceptions import Conflict, errors_to_form
+from workflows.materials.selectors import materials_context
 from workflows.models import Unit
 from workflows.org.permissions import require_perm
 from workflows.stats import term_band
@@ -106,6 +107,7 @@ class ElectionDetailView(LoginRequiredMixin, TemplateView):
         context.update(election_materials(
             election, with_counts=user.has_perm("elections.review") or user.has_perm("elections.lead", election)))
         context.update(process_page_context(process, election_history(election, with_ids=True)))
+        context.update(materials_context(election, user))
         context.update(
             my_tasks=[t for t in open_tasks(process).filter(flow_task_type="HUMAN").order_by("pk")
                       if may_act_on(user, t)],

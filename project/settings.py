@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "workflows",
     "workflows.actions",
+    "workflows.materials",
+    "workflows.comments",
     "decisions",
     "elections",
 ]
@@ -149,6 +151,23 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Attachments (附件) are private: stored through STORAGES["attachments"], which no URL serves; they are
+# only downloaded through the view that checks the subject's visibility. Default: a private folder.
+# S3-compatible object storage (django-storages): ATTACHMENT_STORAGE_BACKEND=storages.backends.s3.S3Storage
+# and ATTACHMENT_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "...", "default_acl": "private"}'.
+ATTACHMENTS_ROOT = env.path("ATTACHMENTS_ROOT", default=BASE_DIR / "private" / "attachments")
+ATTACHMENT_STORAGE_BACKEND = env.str("ATTACHMENT_STORAGE_BACKEND",
+                                     default="django.core.files.storage.FileSystemStorage")
+_attachment_options = env.json("ATTACHMENT_STORAGE_OPTIONS", default={})
+if ATTACHMENT_STORAGE_BACKEND == "django.core.files.storage.FileSystemStorage":
+    _attachment_options.setdefault("location", str(ATTACHMENTS_ROOT))
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024  # per file
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": {"BACKEND": ATTACHMENT_STORAGE_BACKEND, "OPTIONS": _attachment_options},
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)

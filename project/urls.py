@@ -9,6 +9,8 @@ from viewflow.urls import Site
 from decisions.views import DecisionsApp
 from elections.views import ElectionsApp
 from workflows.audit.views import AuditApp
+from workflows.comments.views import CommentsApp
+from workflows.materials.views import MaterialsApp
 from workflows.notifications.views import NotificationsApp
 from workflows.views import HomeView, OrganisationApp, WorkbenchApp
 
@@ -17,7 +19,8 @@ site = Site(
     primary_color="#b71c1c",
     secondary_color="#f9a825",
     menu_template_name="workflows/site_menu.html",
-    viewsets=[WorkbenchApp(), DecisionsApp(), ElectionsApp(), OrganisationApp(), AuditApp(), NotificationsApp()],
+    viewsets=[WorkbenchApp(), DecisionsApp(), ElectionsApp(), OrganisationApp(), AuditApp(), NotificationsApp(),
+              MaterialsApp(), CommentsApp()],
 )
 
 urlpatterns = [
@@ -33,5 +36,7 @@ urlpatterns = [
     path("api/v1/", include("workflows.notifications.api")),
     path("api/v1/", include("workflows.audit.api")),
     path("api/v1/", include("workflows.actions.api")),
+    path("api/v1/", include("workflows.materials.urls_api")),
+    path("api/v1/", include("workflows.comments.urls_api")),
     path("", site.urls),
 ]

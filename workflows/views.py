@@ -18,8 +18,10 @@ from . import tasks as task_service
 from .actions import views as actions
 from .actions.page import task_actions
 from .actions.timeline import task_notes
+from .comments.selectors import with_comments
 from .exceptions import Conflict, FormInvalid, errors_to_form
 from .lists import DoneListView, StartedListView
+from .materials.selectors import materials_context
 from .models import Unit, User
 from .org import terms as org_services
 from .org.forms import TermPostponeForm
@@ -125,6 +127,8 @@ class TaskPageView(LoginRequiredMixin, TemplateView):
         if page is not None:
             context.update(page(task=task, user=self.request.user))
         context.update(task_actions(task, self.request.user))
+        if task.process.artifact is not None:  # the subject's 附件 (upload when this step takes files) and 讨论
+            context.update(materials_context(task.process.artifact, self.request.user))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -242,7 +246,7 @@ def process_page_context(process, history=None) -> dict:
 
     context = {
         "process": process,
-        "timeline": process_timeline(process) if process else [],
+        "timeline": with_comments(process_timeline(process), process.artifact) if process else [],
         "diagram": process_diagram_svg(process) if process else "",
         "step_bar": step_bar(process),
     }

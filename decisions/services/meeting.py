@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from workflows.audit import audit_context
 from workflows.exceptions import Conflict
+from workflows.materials.selectors import attachment_links
 from workflows.models import HospitalSettings, User
 from workflows.notifications import notify
 from workflows.org.permissions import has_role, require_perm
@@ -105,7 +106,7 @@ def meeting_schedule(*, user: User, title: str, scheduled_at, place: str, agenda
             record_save(AgendaItem(meeting=meeting, decision=decisions[pk], order=order))
         process_start(meeting)
         notify(recipients=list(selectors.committee_members()), kind="meeting_notice",
-               context={"meeting": meeting, "items": [decisions[pk] for pk in ids]},
+               context={"meeting": meeting, "items": [decisions[pk] for pk in ids], "materials": attachment_links(meeting)},
                url=f"/decisions/meetings/{meeting.pk}/")
     return meeting
 
@@ -148,7 +149,8 @@ def meeting_reschedule(*, meeting: Meeting, user: User, title: str, scheduled_at
                 item.order = order
                 record_save(item)
         notify(recipients=list(selectors.committee_members()), kind="meeting_rescheduled",
-               context={"meeting": meeting, "items": [decisions[pk] for pk in ids], "before": before},
+               context={"meeting": meeting, "items": [decisions[pk] for pk in ids], "before": before,
+                        "materials": attachment_links(meeting)},
                url=f"/decisions/meetings/{meeting.pk}/")
     return meeting
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -39,6 +40,10 @@ class RegisteredFlow:
     select_related: tuple[str, ...] = ()
     # The permission to see a subject (`user.has_perm(view_perm, subject)`): who may be copied (抄送), asked (加签).
     view_perm: str | None = None
+    # The subject's collection in URLs (/api/v1/<kind>/<id>/...) and visible(user, pk) -> the subject,
+    # raising Http404 for one the user may not see (attachments and comments follow the subject's rules).
+    kind: str | None = None
+    visible: Callable | None = None
 
 
 _FLOWS: dict[str, RegisteredFlow] = {}
@@ -46,14 +51,41 @@ _FLOWS: dict[str, RegisteredFlow] = {}
 
 def register_flow(flow_class, *, model, serialize: Callable | None = None, page: Callable | None = None,
                   url: Callable | None = None, started_by: str | None = None, search: Sequence[str] = (),
-                  select_related: Sequence[str] = (), view_perm: str | None = None) -> None:
+                  select_related: Sequence[str] = (), view_perm: str | None = None, kind: str | None = None,
+                  visible: Callable | None = None) -> None:
     """Make a flow's tasks listable by `?flow=<flow_code>` and its processes findable by `model`."""
     _FLOWS[flow_class.flow_code] = RegisteredFlow(
-        flow_class, model, serialize, page, url, started_by, tuple(search), tuple(select_related), view_perm)
+        flow_class, model, serialize, page, url, started_by, tuple(search), tuple(select_related), view_perm, kind, visible)
 
 
 def registered_flows() -> dict[str, RegisteredFlow]:
     return dict(_FLOWS)
+
+
+def registration_for_kind(kind: str) -> RegisteredFlow | None:
+    """The flow whose subjects are addressed as `kind` ("decisions", ...), or None."""
+    return next((entry for entry in _FLOWS.values() if entry.kind == kind), None)
+
+
+def registration_for_subject(subject) -> RegisteredFlow | None:
+    return next((entry for entry in _FLOWS.values() if isinstance(subject, entry.model)), None)
+
+
+def subject_kinds() -> list[str]:
+    return sorted(entry.kind for entry in _FLOWS.values() if entry.kind)
+
+
+def visible_subject(user, *, pk, kind: str | None = None, model=None):
+    """The subject (by its kind or model, and pk) if `user` may see it; Http404 otherwise."""
+    entry = registration_for_kind(kind) if kind else next((e for e in _FLOWS.values() if e.model is model), None)
+    if entry is None or entry.visible is None:
+        raise Http404
+    return entry.visible(user, pk)
+
+
+def subject_url(subject) -> str:
+    entry = registration_for_subject(subject)
+    return entry.url(subject) if entry is not None and entry.url is not None else "/"
 
 
 def flow_code_of(task) -> str:

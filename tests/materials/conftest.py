@@ -1,0 +1,1 @@
+from tests.decisions.conftest import clock  # noqa: F401  (the frozen clock of the decision helpers)
