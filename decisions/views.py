@@ -12,9 +12,9 @@ from viewflow.urls import Application
 from workflows.exceptions import Conflict
 from workflows.materials.selectors import materials_context
 from workflows.org.permissions import require_perm
+from workflows.pages import ServiceFormView, process_page_context
 from workflows.tasks import process_for
 from workflows.tasks.processes import active_nodes
-from workflows.views import ServiceFormView, process_page_context
 
 from . import api as decisions_api
 from . import selectors, services

@@ -14,9 +14,9 @@ from workflows.exceptions import Conflict, errors_to_form
 from workflows.materials.selectors import materials_context
 from workflows.models import Unit
 from workflows.org.permissions import require_perm
+from workflows.pages import process_page_context
 from workflows.stats import term_band
 from workflows.tasks import may_act_on, open_tasks, process_for
-from workflows.views import process_page_context
 
 from . import services
 from .forms import ElectionRequestForm, RecommendationForm

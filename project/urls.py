@@ -12,7 +12,8 @@ from workflows.audit.views import AuditApp
 from workflows.comments.views import CommentsApp
 from workflows.materials.views import MaterialsApp
 from workflows.notifications.views import NotificationsApp
-from workflows.views import HomeView, OrganisationApp, WorkbenchApp
+from workflows.org.views import OrganisationApp
+from workflows.views import HomeView, WorkbenchApp
 
 site = Site(
     title="医院党委工作流",

@@ -13,8 +13,8 @@ from tests.decisions.helpers import START, attendance, do, schedule, submit, to_
 from tests.elections.helpers import complete, to_election_meeting, today
 from workflows.audit.trail import readable_entries
 from workflows.models import Unit, User
+from workflows.pages import process_timeline
 from workflows.tasks import process_for
-from workflows.views import process_timeline
 
 # Step codes (branch_review), object ids (task:194), engine words (EXCLUSIVE_GATEWAY, Votes In).
 CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+:\d+\b|\b[A-Z]{2,}_[A-Z_]+\b|Votes In|Experts Answered|\bHUMAN\b")

@@ -2,17 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 from viewflow.urls.base import ViewsetMeta
 from viewflow.workflow.models import Process, Task
 
-from ..exceptions import Conflict, errors_to_form
+from ..exceptions import Conflict
 from ..lists import PAGE_SIZE
+from ..pages import ServiceFormView
 from ..tasks import flow_code_of, open_tasks, registered_flows, task_title
 from ..tasks.stepbar import step_bar
 from .cc import copies_for, may_copy, task_cc
@@ -25,18 +26,19 @@ from .reassign import may_hand_on, task_reassign
 from .urge import may_urge, process_urge
 
 
-class _ActionPage(LoginRequiredMixin, FormView):
-    """A form that runs one service; errors next to the fields (400), conflicts back with their message."""
+class _ActionPage(ServiceFormView):
+    """A form that runs one service; errors next to the fields (400), conflicts back with their message,
+    asked again too soon: 429 with the message above the form."""
 
     template_name = "task_actions/action_form.html"
     heading = ""
     submit_label = "提交"
 
-    def perform(self, form) -> tuple[str, str]:
-        raise NotImplementedError
-
     def back_url(self) -> str:
         return reverse("workbench:inbox")
+
+    def conflict_url(self) -> str:
+        return self.back_url()
 
     def post(self, request, *args, **kwargs):
         require_writer(request.user)  # auditors: 403 before any validation
@@ -49,21 +51,10 @@ class _ActionPage(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            message, url = self.perform(form)
-        except ValidationError as error:
-            errors_to_form(form, error)
-            return self.form_invalid(form)
+            return super().form_valid(form)
         except TooSoon as soon:
             form.add_error(None, soon.message)
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        except Conflict as conflict:
-            messages.error(self.request, conflict.message)
-            return HttpResponseRedirect(self.back_url())
-        messages.success(self.request, message)
-        return HttpResponseRedirect(url)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class _TaskActionPage(_ActionPage):

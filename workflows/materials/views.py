@@ -12,8 +12,8 @@ from django.views.generic import RedirectView
 from viewflow.urls import Application
 
 from workflows.org.permissions import require_perm
+from workflows.pages import ServiceFormView
 from workflows.tasks.processes import subject_url, visible_subject
-from workflows.views import ServiceFormView
 
 from .forms import AttachmentUploadForm, WithdrawForm
 from .models import Attachment

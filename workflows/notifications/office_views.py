@@ -13,8 +13,8 @@ from django.views.generic import ListView
 from ..exceptions import Conflict, errors_to_form
 from ..models import Unit
 from ..org.permissions import require_perm
+from ..org.views import UnitDetailView
 from ..pages import detail_page_with_errors
-from ..views import UnitDetailView
 from .channels import unit_channels_set
 from .forms import UnitChannelsForm
 from .models import Channel, Delivery
