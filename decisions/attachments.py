@@ -5,7 +5,8 @@ from __future__ import annotations
 from workflows.materials.registry import UploadStep
 from workflows.tasks import open_tasks, process_for
 
-DECISION_STEPS = {"proposal": "申报材料", "expert_opinion": "专家书面意见", "evidence": "执行佐证材料"}
+DECISION_STEPS = {"proposal": "申报材料", "expert_opinion": "专家书面意见", "legal_opinion": "法律意见书",
+                  "evidence": "执行佐证材料"}
 MEETING_STEPS = {"meeting_pack": "会议材料"}
 # The proposal may be supplemented until its review is done (and again while it is being revised).
 _PROPOSAL_TASKS = ("revise", "branch_review", "organization_review")
@@ -20,7 +21,8 @@ def _open_tasks_by_step(subject) -> dict[str, list]:
 
 
 def decision_upload_steps(decision, user) -> list[UploadStep]:
-    """The proposer on the proposal and on the execution evidence; each expert on their own opinion."""
+    """The proposer on the proposal and on the execution evidence; each expert on their own opinion;
+    the legal counsel on the legal opinion while 合法性审查 is open."""
     tasks = _open_tasks_by_step(decision)
     steps = []
     if decision.proposer_id == user.pk:
@@ -33,6 +35,9 @@ def decision_upload_steps(decision, user) -> list[UploadStep]:
     opinion = next((t for t in tasks.get("expert_review", []) if t.owner_id == user.pk), None)
     if opinion is not None:
         steps.append(UploadStep("expert_opinion", DECISION_STEPS["expert_opinion"], opinion))
+    legal = next(iter(tasks.get("legal_review", [])), None)
+    if legal is not None and legal.owner_id in (None, user.pk) and user.has_perm("workflows.give_legal_opinion"):
+        steps.append(UploadStep("legal_opinion", DECISION_STEPS["legal_opinion"], legal))
     return steps
 
 

@@ -134,6 +134,7 @@ class DecisionFlow(flow.Flow):
         .Annotation(title=_("合法性审查"))
         .Status(D.LEGAL_REVIEW)
         .Permission("workflows.give_legal_opinion")
+        .Consultable()
         .Next(this.after_legal_review)
     )
     after_legal_review = (

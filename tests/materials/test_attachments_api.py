@@ -180,3 +180,18 @@ def test_the_implementer_attaches_execution_evidence(api, org, clock):
     assert post_file(api(org["dangban"]), "decisions", decision.pk, upload("照片.jpg")).status_code == 403
     do(api, org, decision.pk, "implement", "weiyuan1", {"report": "已全部完成", "done": True})
     assert post_file(api(org["weiyuan1"]), "decisions", decision.pk, upload("照片.jpg")).status_code == 403
+
+
+def test_the_legal_counsel_attaches_the_legal_opinion_while_the_review_is_open(api, org, clock):
+    from tests.decisions.test_legal_and_office import _to_risk_done
+
+    decision = new_decision(api, org, category="large_fund", amount=900000)
+    assert post_file(api(org["falv"]), "decisions", decision.pk, upload("方案.pdf")).status_code == 403  # not yet
+    _to_risk_done(api, org, decision.pk)
+    response = post_file(api(org["falv"]), "decisions", decision.pk, upload("请示.docx"), title="法律意见书")
+    assert response.status_code == 201 and response.json()["step"] == "legal_opinion"
+    assert post_file(api(org["dangban"]), "decisions", decision.pk, upload("方案.pdf")).status_code == 403
+    do(api, org, decision.pk, "legal_review", "falv", {"opinion": "lawful", "comment": "合法合规"})
+    assert post_file(api(org["falv"]), "decisions", decision.pk, upload("方案.pdf")).status_code == 403
+    listed = api(org["falv"]).get(f"/api/v1/decisions/{decision.pk}/attachments/").json()["results"]
+    assert [(a["step"], a["frozen"]) for a in listed] == [("legal_opinion", True)]
