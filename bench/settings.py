@@ -1,8 +1,11 @@
-"""Settings for `make bench`: the real settings plus the bench app holding the bare viewflow flow."""
+"""Settings for `make bench`: the real settings as production runs them (DEBUG off: cached templates, no
+debug bookkeeping), plus the bench app holding the bare viewflow flow."""
 
 import os
 
-os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("AUDIT_SEAL_KEYS", "bench:bench-only-audit-seal-key")
 

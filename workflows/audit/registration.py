@@ -5,6 +5,7 @@ Every domain model declares `history = audited_history()`; viewflow's Process an
 """
 
 from django.db.models.signals import post_init
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from .chain import ChainedHistory
@@ -50,9 +51,24 @@ class AuditedHistoricalRecords(HistoricalRecords):
         already = hasattr(sender._meta, "simple_history_manager_attribute")
         super().finalize(sender, **kwargs)
         if not already and hasattr(sender._meta, "simple_history_manager_attribute"):
+            plain = sender.__dict__.get(self.manager_name)
+            if isinstance(plain, HistoryDescriptor):
+                setattr(sender, self.manager_name, _CachedHistoryDescriptor(plain))
             guard_unaudited_writes(sender)
             post_init.connect(self._remember, sender=sender, weak=False,
                               dispatch_uid=f"audit_snapshot_{sender._meta.label_lower}")
+
+
+class _CachedHistoryDescriptor(HistoryDescriptor):
+    """simple-history builds a new manager class on every `obj.history` (each history row written asks for it
+    once); build it once per model instead."""
+
+    def __init__(self, plain: HistoryDescriptor):
+        super().__init__(plain.model, manager=plain.manager_class, queryset=plain.queryset_class)
+        self._manager = self.manager_class.from_queryset(self.queryset_class)
+
+    def __get__(self, instance, owner):
+        return self._manager(self.model, instance)
 
 
 def audited_history(**kwargs) -> HistoricalRecords:
