@@ -39,6 +39,10 @@ def open_consultations(task):
     return Consultation.objects.filter(task=task, status=Consultation.Status.OPEN).select_related("person")
 
 
+# Set in task.data when a step is first consulted (加签).
+CONSULTED_FLAG = "consulted"
+
+
 @transaction.atomic
 def task_consult(*, task, user, people: list[User], question: str) -> list[Consultation]:
     """Ask each of `people` for an advisory opinion on the step `task`; they are told."""
@@ -66,6 +70,9 @@ def task_consult(*, task, user, people: list[User], question: str) -> list[Consu
         question = question.strip()
         with audit_context(actor=user, reason=f"加签：{names(people)}"):
             asks = [record_save(Consultation(task=task, asked_by=user, person=p, question=question)) for p in people]
+            if not (task.data or {}).get(CONSULTED_FLAG):  # lets completions of never-consulted steps skip the look-up
+                task.data = {**(task.data or {}), CONSULTED_FLAG: True}
+                task.save(update_fields=["data"])
             for ask in asks:
                 notify(recipients=[ask.person], kind="task_consult",
                        context=notice_context(task, user, question=question), url=consultation_url(ask))
@@ -98,6 +105,8 @@ def consultation_answer(*, consultation: Consultation, user, answer: str) -> Con
 
 def task_consultations_check(*, task, user, data) -> None:
     """Completion check: open asks need `consult_skip_reason`; with one, they are closed with it."""
+    if not (task.data or {}).get(CONSULTED_FLAG):
+        return
     waiting = list(open_consultations(task))
     if not waiting:
         return
