@@ -147,12 +147,9 @@ class Labels:
             return value_labels.get(value, value)
         if field.name == "step":
             return step_title(instance_model, value)
-        if field.name == "task_id" and not field.is_relation:
-            from viewflow.workflow.models import Task
-
-            return self.object_name(Task, value)
-        if field.is_relation and field.related_model is not None:
-            return self.object_name(field.related_model, value)
+        linked = _linked_model(field)
+        if linked is not None:
+            return self.object_name(linked, value)
         if isinstance(value, list):
             return "、".join(self.person(v) if isinstance(v, str) else str(v) for v in value) or None
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
@@ -209,14 +206,12 @@ class Labels:
                 field = _field(instance_model, name)
                 if field is None:
                     continue
-                if field.is_relation and field.related_model is not None:
-                    target = field.related_model
-                elif field.name == "task_id" or (instance_model is Task and field.name == "flow_task"):
-                    target = Task
-                else:
+                if instance_model is Task and field.name == "flow_task":  # named by the task itself
+                    wanted.setdefault(Task, set()).add(entry.get("object_id"))
                     continue
-                pks = values if field.name != "flow_task" else [entry.get("object_id")]
-                wanted.setdefault(target, set()).update(pk for pk in pks if pk not in (None, ""))
+                target = _linked_model(field)
+                if target is not None:
+                    wanted.setdefault(target, set()).update(pk for pk in values if pk not in (None, ""))
         for model, pks in wanted.items():
             pks = {pk for pk in pks if pk is not None and (model, pk) not in self._objects}
             if pks:
@@ -278,3 +273,14 @@ def _as_int(value):
         return int(value)
     except (TypeError, ValueError):
         return value
+
+
+def _linked_model(field):
+    """The model whose object a field's value names (a relation, a plain task id), else None."""
+    if field.name == "task_id" and not field.is_relation:
+        from viewflow.workflow.models import Task
+
+        return Task
+    if field.is_relation and field.related_model is not None:
+        return field.related_model
+    return None

@@ -50,6 +50,12 @@ class LedgerEntry(_AppendOnly):
     def __str__(self):
         return f"#{self.seq} {self.table}:{self.history_id}"
 
+    @classmethod
+    def highest_sealed(cls, table: str, *, using: str = "default") -> int:
+        """The highest history_id of `table` in the ledger (0 when none)."""
+        return (cls.objects.using(using).filter(table=table).order_by("-history_id")
+                .values_list("history_id", flat=True).first()) or 0
+
     @staticmethod
     def line(*, seq: int, table: str, history_id: int, record_hash: str) -> str:
         return f"{seq}|{table}|{history_id}|{record_hash}"

@@ -58,9 +58,8 @@ def _pending(history_model, *, using, since, horizon, own):
     rows = history_model._base_manager.using(using).only("history_id", "record_hash", "tx_id")
     table = history_model._meta.db_table
     if not horizon:
-        sealed = (LedgerEntry.objects.using(using).filter(table=table)
-                  .order_by("-history_id").values_list("history_id", flat=True).first())
-        return list(rows.filter(history_id__gt=sealed or 0).order_by("history_id"))
+        sealed = LedgerEntry.highest_sealed(table, using=using)
+        return list(rows.filter(history_id__gt=sealed).order_by("history_id"))
     found = list(rows.filter(tx_id__gte=since, tx_id__lt=horizon).exclude(tx_id=own or -1))
     if own is not None:
         sealed = LedgerEntry.objects.using(using).filter(table=table).values("history_id")

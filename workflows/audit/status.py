@@ -45,8 +45,7 @@ def awaiting_sealer(latest: Checkpoint | None, *, using: str = "default") -> int
     for history_model in chained_history_models():
         table = history_model._meta.db_table
         rows = history_model._base_manager.using(using)
-        sealed_max = (LedgerEntry.objects.using(using).filter(table=table)
-                      .order_by("-history_id").values_list("history_id", flat=True).first()) or 0
+        sealed_max = LedgerEntry.highest_sealed(table, using=using)
         total += rows.filter(history_id__gt=sealed_max).count()
         if postgres and latest is not None:
             in_ledger = Exists(LedgerEntry.objects.using(using).filter(table=table, history_id=OuterRef("history_id")))
