@@ -110,12 +110,14 @@ class TaskCompleteView(GenericAPIView):
         form_class = getattr(task.flow_task, "form_class", None)
         if form_class is not None:
             check_types(form_serializer(form_class), request.data)
-        subject = task_service.task_complete(task=task, user=request.user, data=request.data)
+        task_service.task_complete(task=task, user=request.user, data=request.data)
         flow_code = task_service.flow_code_of(task)
         entry = task_service.registered_flows().get(flow_code)
         serialize = entry.serialize if entry else None
+        done = task_service.get_task(task.pk)
+        subject = done.process.artifact if done.process.artifact_object_id else None
         body = {
-            "task": TaskSerializer(task_service.get_task(task.pk)).data,
+            "task": TaskSerializer(done).data,
             "subject": serialize(subject, request) if serialize and subject is not None else None,
         }
         return Response(body, status=status.HTTP_200_OK)

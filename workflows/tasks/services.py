@@ -54,10 +54,16 @@ def _stand_in_for(user, task):
     return None if may_act_on_own_right(user, task) else acting_for(user, task)
 
 
-def _take(task, user, principal) -> None:
-    """Assign the task to `user`; a delegate takes it over from the person they stand in for."""
+def _take(task, user, principal, *, save: bool = True) -> None:
+    """Assign the task to `user`; a delegate takes it over from the person they stand in for.
+
+    `save=False` when the task is completed in the same step: the completion saves it once (one
+    history row for the step, not one for the claim and one for the completion).
+    """
     activation = task.flow_task.activation_class(task)
-    if task.status == STATUS.NEW:
+    if task.status == STATUS.NEW and not save:
+        task.owner, task.status = user, STATUS.ASSIGNED  # what viewflow's assign does, less its save
+    elif task.status == STATUS.NEW:
         activation.assign(user)
     elif principal is not None:
         task.owner = user
@@ -67,10 +73,10 @@ def _take(task, user, principal) -> None:
 
 
 @transaction.atomic
-def task_complete(*, task: Task, user, data) -> object:
+def task_complete(*, task: Task, user, data) -> None:
     """Validate the step payload with the node's form, run the node's service, route the process on.
 
-    Returns the process subject as it is after routing (its status is the next step's).
+    Callers that show the subject read it afresh after the commit (its status is the next step's).
     """
     with task.flow_task.flow_class.lock(task.process_id):
         task.refresh_from_db()
@@ -87,11 +93,9 @@ def task_complete(*, task: Task, user, data) -> object:
         reason = f"{title}（由 {user} 代 {principal} 办理）" if principal is not None else title
         with audit_context(actor=user, reason=reason):
             if task.owner_id != user.pk:
-                _take(task, user, principal)
+                _take(task, user, principal, save=False)
             if task.status == STATUS.ASSIGNED:
                 activation.start(None)
             step.perform(task=task, user=user, data=form.cleaned_data)
             activation.execute()
-        subject = task.process.artifact
-        return type(subject)._default_manager.get(pk=subject.pk) if subject is not None else None
 
