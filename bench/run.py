@@ -60,11 +60,14 @@ def measure_at_size(generated_so_far: int, target: int) -> dict:
     print_row(f"generated {added.decisions} decisions", f"{added.seconds:8.1f} s ({added.open_tasks} open tasks, "
               f"{added.history_rows} history rows, {added.branches} branches, {added.people} people)")
     results = {"generate s (this step)": (added.seconds, None)}
-    measure.refresh_compliance(results)
-    measure.measure_inboxes(measure.inbox_users(), results)
-    measure.measure_compliance(User.objects.get(username="shenji"), results)
-    measure.measure_sweeps(results, generate)
-    measure.measure_completion(results)
+    steps = (measure.refresh_compliance, lambda r: measure.measure_inboxes(measure.inbox_users(), r),
+             lambda r: measure.measure_compliance(User.objects.get(username="shenji"), r),
+             lambda r: measure.measure_sweeps(r, generate), measure.measure_completion)
+    for step in steps:  # each figure is printed as soon as it is known: a long run still says what it found
+        before = set(results)
+        step(results)
+        for label in [label for label in results if label not in before]:
+            print_row(f"  {target}: {label}", _cell(results[label][0]).strip())
     return results
 
 
