@@ -7,7 +7,7 @@ export DEBUG ?= 1
 # `make run PORT=8001`: the server's port; links in e-mails (SITE_URL) follow it unless SITE_URL is set.
 export PORT ?= 8000
 
-.PHONY: run test install lint check browser-deps bench clean
+.PHONY: run test install lint check browser-deps bench load clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -38,8 +38,13 @@ browser-deps:
 	(command -v chromium >/dev/null && dpkg -s fonts-wqy-microhei >/dev/null 2>&1) \
 		|| (apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei)
 
+# `make bench SIZE=100000` (decisions; default 20000), `LOAD=1` adds the load test; docs/performance.md.
 bench: install
-	$(BIN)/python bench/run.py
+	SIZE=$(SIZE) LOAD=$(LOAD) $(BIN)/python bench/run.py
+
+# The multi-worker load test alone (gunicorn on loopback, 50 simulated users, 60 s), on a generated data set.
+load: install
+	SIZE=$(SIZE) $(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

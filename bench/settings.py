@@ -14,3 +14,4 @@ from project.settings import *  # noqa: F403
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_VERBOSE = False  # force_login and the load test log no lockout bookkeeping
