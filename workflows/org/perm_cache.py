@@ -15,7 +15,7 @@ import threading
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-_DJANGO_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_viewflow_per_object_perm_cache")
+_DJANGO_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
 _lock = threading.Lock()
 _generation = [0]
 
@@ -39,6 +39,19 @@ def cached(user, name: str, load):
     if name not in store:
         store[name] = load()
     return store[name]
+
+
+def viewflow_object_perms(user) -> set[str]:
+    """Every object permission of the user as viewflow's task queue names them, "app.codename_pk"."""
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    def load():
+        fields = ("content_type__app_label", "permission__codename", "object_pk")
+        rows = UserObjectPermission.objects.filter(user=user).values_list(*fields).union(
+            GroupObjectPermission.objects.filter(group__user=user).values_list(*fields))
+        return frozenset(f"{app}.{codename}_{pk}" for app, codename, pk in rows)
+
+    return set(cached(user, "viewflow_object_perms", load))
 
 
 def forget(user) -> None:
