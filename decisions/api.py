@@ -22,7 +22,9 @@ from .serializers import (
     MeetingSerializer,
     MinutesCorrectionRequest,
     decision_data,
+    decisions_data,
     meeting_data,
+    meetings_data,
 )
 from .services.meeting import meeting_leave_request
 
@@ -54,7 +56,7 @@ class DecisionListView(GenericAPIView):
                    responses={200: DecisionSerializer(many=True), **errors(401)})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([decision_data(d, request.user) for d in page])
+        return self.get_paginated_response(decisions_data(page, request.user))
 
     @extend_schema(request=DecisionRequest, responses={201: DecisionSerializer, **WRITE_ERRORS})
     def post(self, request):
@@ -113,7 +115,7 @@ class MeetingListView(GenericAPIView):
     @extend_schema(operation_id="meetings_list", responses={200: MeetingSerializer(many=True), **errors(401)})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([meeting_data(m) for m in page])
+        return self.get_paginated_response(meetings_data(page))
 
     @extend_schema(request=MeetingRequest, responses={201: MeetingSerializer, **WRITE_ERRORS})
     def post(self, request):

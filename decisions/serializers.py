@@ -1,18 +1,30 @@
 """API representations of decisions and meetings (also the subject of a completed task)."""
 
+from django.db.models import Count, prefetch_related_objects
 from rest_framework import serializers
 
 from workflows.api_fields import StrictCharField
-from workflows.tasks import active_step_names, process_for
+from workflows.tasks import active_step_names, active_steps_by_process, process_for, processes_for
 
+from .batch import decision_list_materials
+from .models import Attendance, Minutes, MinutesCorrection, Recusal, Vote, VoteResult
 from .selectors import visible_opinions, visible_votes
 
 
-def decision_data(decision, user=None) -> dict:
+def decision_data(decision, user=None, *, loaded=None) -> dict:
     """The decision as `user` may see it: votes and expert opinions not visible to them yet are left
-    out (see selectors.visible_votes / visible_opinions); `user=None` is the full record."""
-    process = process_for(decision)
-    result = decision.latest_result()
+    out (see selectors.visible_votes / visible_opinions); `user=None` is the full record.
+
+    `loaded`: what `decisions_data` fetched for a whole page at once (process, steps, result, opinions, votes).
+    """
+    if loaded is None:
+        process = process_for(decision)
+        steps = active_step_names(process)
+        result = decision.latest_result()
+        opinions = visible_opinions(user, decision).select_related("author").order_by("pk")
+        votes = visible_votes(user, decision).select_related("member").order_by("meeting_id", "is_secretary", "pk")
+    else:
+        process, steps, result, opinions, votes = loaded
     return {
         "id": decision.pk,
         "title": decision.title,
@@ -21,7 +33,7 @@ def decision_data(decision, user=None) -> dict:
         "department_unit": decision.department_unit.code,
         "amount": None if decision.amount is None else str(decision.amount),
         "status": decision.status,
-        "active_steps": active_step_names(process),
+        "active_steps": steps,
         "needs_expert_review": decision.needs_expert_review,
         "expert_required": decision.expert_required,
         "needs_legal_review": decision.needs_legal_review,
@@ -41,21 +53,52 @@ def decision_data(decision, user=None) -> dict:
             {"step": o.step, "user": o.author.username, "opinion": o.opinion, "comment": o.comment,
              "discipline_opinion": o.discipline_opinion, "level": o.level, "consensus": o.consensus,
              "held_on": o.held_on.isoformat() if o.held_on else None, "at": o.created.isoformat()}
-            for o in visible_opinions(user, decision).select_related("author").order_by("pk")
+            for o in opinions
         ],
         "votes": [
             {"meeting_id": v.meeting_id, "user": v.member.username, "vote": v.vote, "comment": v.comment,
              "is_secretary": v.is_secretary, "at": v.created.isoformat()}
-            for v in visible_votes(user, decision).select_related("member").order_by("meeting_id", "is_secretary",
-                                                                                   "pk")
+            for v in votes
         ],
     }
 
 
-def meeting_data(meeting) -> dict:
-    process = process_for(meeting)
-    minutes = getattr(meeting, "minutes", None)
-    results = {r.decision_id: r.as_dict() for r in meeting.results.all()}
+def decisions_data(decisions, user) -> list[dict]:
+    """`decision_data` of a page of decisions at a fixed cost: processes, steps, results, opinions and
+    votes each in one query for the whole page (the visibility rules as for one decision)."""
+    decisions = list(decisions)
+    processes = processes_for(decisions)
+    steps = active_steps_by_process(processes.values())
+    materials = decision_list_materials(decisions, user, processes)
+    out = []
+    for decision in decisions:
+        process = processes.get(decision.pk)
+        result, opinions, votes = materials[decision.pk]
+        out.append(decision_data(decision, user, loaded=(
+            process, steps.get(process.pk, []) if process else [], result, opinions, votes)))
+    return out
+
+
+def meeting_data(meeting, *, loaded=None) -> dict:
+    """The meeting with its agenda, attendance and minutes; `loaded` as `meetings_data` prefetched it."""
+    if loaded is None:
+        process = process_for(meeting)
+        steps = active_step_names(process)
+        items = meeting.agenda_items()
+        results = list(meeting.results.all())
+        attendance = list(meeting.attendance.select_related("member"))
+        recusals = list(meeting.recusals.select_related("member"))
+        minutes = getattr(meeting, "minutes", None)
+        corrections = list(minutes.corrections.select_related("author")) if minutes is not None else []
+    else:
+        process, steps = loaded["process"], loaded["steps"]
+        items, results, attendance = meeting.items.all(), meeting.results.all(), meeting.attendance.all()
+        recusals, minutes = meeting.recusals.all(), getattr(meeting, "minutes", None)
+        corrections = minutes.corrections.all() if minutes is not None else []
+    by_decision = {r.decision_id: r.as_dict() for r in results}
+    recused: dict[str, dict] = {}
+    for r in recusals:
+        recused.setdefault(str(r.decision_id), {})[r.member.username] = r.reason
     return {
         "id": meeting.pk,
         "title": meeting.title,
@@ -65,34 +108,59 @@ def meeting_data(meeting) -> dict:
         "urgent": meeting.urgent,
         "urgent_reason": meeting.urgent_reason,
         "status": meeting.status,
-        "active_steps": active_step_names(process),
+        "active_steps": steps,
         "process_id": process.pk if process else None,
         "presider": meeting.presider.username if meeting.presider_id else None,
         "agenda": [
             {"decision_id": item.decision_id, "title": item.decision.title, "order": item.order,
-             "outcome": item.outcome, "note": item.note, "result": results.get(item.decision_id)}
-            for item in meeting.agenda_items()
+             "outcome": item.outcome, "note": item.note, "result": by_decision.get(item.decision_id)}
+            for item in items
         ],
         "attendance": {
-            "present": sorted(a.member.username for a in meeting.attendance.select_related("member") if a.present),
-            "absent": {a.member.username: a.reason for a in meeting.attendance.select_related("member")
-                       if not a.present},
-            "recusals": _recusals(meeting),
+            "present": sorted(a.member.username for a in attendance if a.present),
+            "absent": {a.member.username: a.reason for a in attendance if not a.present},
+            "recusals": recused,
         },
         "minutes": None if minutes is None else {
             "status": minutes.status, "text": minutes.text, "frozen": minutes.frozen,
             "approved_by": minutes.approved_by.username if minutes.approved_by_id else None,
             "approved_at": minutes.approved_at.isoformat() if minutes.approved_at else None,
             "corrections": [{"text": c.text, "reason": c.reason, "user": c.author.username,
-                             "at": c.created.isoformat()} for c in minutes.corrections.select_related("author")],
+                             "at": c.created.isoformat()} for c in corrections],
         },
     }
 
 
-def _recusals(meeting):
-    out: dict[str, dict] = {}
-    for r in meeting.recusals.select_related("member"):
-        out.setdefault(str(r.decision_id), {})[r.member.username] = r.reason
+def meetings_data(meetings) -> list[dict]:
+    """`meeting_data` of a page of meetings: each related list in one query for the whole page."""
+    from django.db.models import Prefetch
+
+    from .models import AgendaItem
+
+    meetings = list(meetings)
+    prefetch_related_objects(
+        meetings,
+        Prefetch("items", queryset=AgendaItem.objects.select_related("decision").order_by("order", "pk")),
+        Prefetch("results", queryset=VoteResult.objects.select_related("decision").order_by("pk")),
+        Prefetch("attendance", queryset=Attendance.objects.select_related("member").order_by("pk")),
+        Prefetch("recusals", queryset=Recusal.objects.select_related("member").order_by("pk")),
+        Prefetch("minutes", queryset=Minutes.objects.select_related("approved_by")),
+    )
+    minutes = [m.minutes for m in meetings if getattr(m, "minutes", None) is not None]
+    prefetch_related_objects(minutes, Prefetch("corrections", queryset=MinutesCorrection.objects
+                                                .select_related("author").order_by("pk")))
+    defers = {(row["decision_id"], row["meeting_id"]): row["n"] for row in Vote.objects.filter(
+        meeting__in=meetings, vote=Vote.Choice.DEFER).values("decision_id", "meeting_id").annotate(n=Count("pk"))}
+    for meeting in meetings:
+        for result in meeting.results.all():
+            result.counted_defer_votes = defers.get((result.decision_id, result.meeting_id), 0)
+    processes = processes_for(meetings)
+    steps = active_steps_by_process(processes.values())
+    out = []
+    for meeting in meetings:
+        process = processes.get(meeting.pk)
+        out.append(meeting_data(meeting, loaded={"process": process,
+                                                 "steps": steps.get(process.pk, []) if process else []}))
     return out
 
 

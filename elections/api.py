@@ -15,7 +15,7 @@ from workflows.serializers import HistoryEntrySerializer
 from . import services
 from .forms import ElectionRequestForm, RecommendationForm
 from .selectors import election_history, get_visible_election, visible_elections
-from .serializers import ElectionSerializer, RecommendationSerializer, election_data
+from .serializers import ElectionSerializer, RecommendationSerializer, election_data, elections_data
 
 ElectionRequest = form_serializer(ElectionRequestForm)
 RecommendationRequest = form_serializer(RecommendationForm)
@@ -40,7 +40,8 @@ class ElectionListView(ListAPIView):
                                OpenApiParameter("unit", str, description="党组织代码")],
                    responses={200: ElectionSerializer(many=True), **errors(401)})
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(elections_data(page))
 
     @extend_schema(request=ElectionRequest, responses={201: ElectionSerializer, **WRITE_ERRORS})
     def post(self, request):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from datetime import timedelta
+
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from workflows.materials.selectors import subject_records
-from workflows.models import Unit
+from workflows.models import Term, Unit
 
 from .counting import count_round
 from .models import Election, ElectionRound, PaperTally, Recommendation
@@ -58,9 +61,12 @@ def my_recommendation(election: Election, user):
     return Recommendation.objects.filter(election=election, member=user, active=True).first()
 
 
-def rounds_data(election: Election) -> list[dict]:
+def rounds_data(election: Election, rounds_with_votes=None) -> list[dict]:
+    """The rounds of the election; `rounds_with_votes`: them with their votes prefetched already."""
+    if rounds_with_votes is None:
+        rounds_with_votes = election.rounds.prefetch_related("votes__candidate").order_by("number")
     rounds = []
-    for round_ in election.rounds.prefetch_related("votes__candidate").order_by("number"):
+    for round_ in rounds_with_votes:
         votes = list(round_.votes.all())
         rounds.append({
             "number": round_.number,
@@ -80,16 +86,63 @@ def rounds_data(election: Election) -> list[dict]:
     return rounds
 
 
-def term_overview(*, today, parent_code: str | None = None):
-    """Every branch and general branch with its current term, days left and running election."""
+def term_overview(*, today, parent_code: str | None = None, due: bool = False, band: str | None = None):
+    """Every branch and general branch with its current term's end (`term_end`, postponement included)
+    and its running election (`running_election`), soonest end first, filtered in the database.
+
+    `due`: ends within 180 days or overdue; `band`: a band of the dashboard's 换届 chart (workflows.stats).
+    """
     units = Unit.objects.filter(kind__in=[Unit.Kind.BRANCH, Unit.Kind.GENERAL_BRANCH], active=True)
     if parent_code:
         units = units.filter(Q(parent__code=parent_code) | Q(code=parent_code))
-    units = units.select_related("parent").prefetch_related("terms").order_by("code")
-    running = {
-        e.unit_id: e for e in Election.objects.exclude(status__in=Election.CLOSED_STATUSES)
-    }
-    return units, running
+    running = Election.objects.filter(unit=OuterRef("pk")).exclude(status__in=Election.CLOSED_STATUSES)
+    units = units.annotate(
+        current=FilteredRelation("terms", condition=Q(terms__status=Term.Status.CURRENT)),
+        term_id=F("current__pk"), term_end=Coalesce("current__postponed_until", "current__ends"),
+        term_postponed=F("current__postponed_until"),
+        running_election=Subquery(running.order_by("created", "pk").values("pk")[:1]),
+    ).select_related("parent")
+    if due:
+        units = units.filter(term_end__lte=today + timedelta(days=180))
+    if band == "postponed":
+        units = units.filter(term_postponed__isnull=False)
+    elif band:
+        units = _band_filter(units.filter(kind=Unit.Kind.BRANCH, term_end__isnull=False), band, today)
+    return units.order_by(F("term_end").asc(nulls_last=True), "code")
+
+
+def _band_filter(units, band: str, today):
+    """The units of one band of workflows.stats.term_band (a running election comes first)."""
+    if band == "running":
+        return units.filter(running_election__isnull=False)
+    idle = units.filter(running_election__isnull=True)
+    limits = {"overdue": (None, -1), "30": (0, 30), "90": (31, 90), "180": (91, 180), "later": (181, None)}
+    if band not in limits:
+        return units.none()
+    low, high = limits[band]
+    if low is not None:
+        idle = idle.filter(term_end__gte=today + timedelta(days=low))
+    if high is not None:
+        idle = idle.filter(term_end__lte=today + timedelta(days=high))
+    return idle
+
+
+def overview_rows(units, today) -> list[dict]:
+    """The rows of a page of `term_overview`: its terms and running elections in one query each."""
+    units = list(units)
+    terms = Term.objects.in_bulk([u.term_id for u in units if u.term_id])
+    elections = Election.objects.in_bulk([u.running_election for u in units if u.running_election])
+    rows = []
+    for unit in units:
+        term = terms.get(unit.term_id)
+        days_left = term.days_left(today) if term else None
+        rows.append({
+            "unit": unit, "term": term, "days_left": days_left, "election": elections.get(unit.running_election),
+            "overdue": days_left is not None and days_left < 0,
+            "soon": days_left is not None and 0 <= days_left <= 180,
+            "overdue_days": -days_left if days_left is not None and days_left < 0 else None,
+        })
+    return rows
 
 
 def election_history(election: Election, *, with_ids: bool = False) -> list[dict]:

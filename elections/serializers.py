@@ -1,21 +1,30 @@
 """API representation of an election (also the subject of a completed task)."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from rest_framework import serializers
 
-from workflows.tasks import active_step_names, process_for
+from workflows.tasks import active_step_names, active_steps_by_process, process_for, processes_for
 
-from .models import Election
+from .models import Candidate, Election, ElectionOfficial, ElectionRound, RoundVote
 from .selectors import rounds_data
 
 
-def election_data(election: Election) -> dict:
-    candidates = election.candidates.filter(active=True).select_related("user").order_by("-recommendations", "pk")
-    process = process_for(election)
+def election_data(election: Election, *, loaded: dict | None = None) -> dict:
+    """The election with its candidates, officials and rounds; `loaded` as `elections_data` prefetched it."""
+    if loaded is None:
+        candidates = election.candidates.filter(active=True).select_related("user").order_by("-recommendations", "pk")
+        officials = list(election.officials.filter(active=True).select_related("user").order_by("pk"))
+        process = process_for(election)
+        steps = active_step_names(process)
+        rounds = rounds_data(election)
+    else:
+        candidates, officials = election.listed_candidates, election.listed_officials
+        process, steps, rounds = loaded["process"], loaded["steps"], rounds_data(election, election.listed_rounds)
     return {
         "id": election.pk,
         "unit": election.unit.code,
         "status": election.status,
-        "active_steps": active_step_names(process),
+        "active_steps": steps,
         "seats": election.seats,
         "requested_seats": election.requested_seats,
         "seats_reduced_from": election.seats_reduced_from,
@@ -31,13 +40,35 @@ def election_data(election: Election) -> dict:
              "approved": c.approved, "struck_reason": c.struck_reason, "final": c.final}
             for c in candidates
         ],
-        "scrutineers": [o.user.username for o in election.officials.filter(active=True, role="scrutineer")],
-        "counters": [o.user.username for o in election.officials.filter(active=True, role="counter")],
-        "rounds": rounds_data(election),
+        "scrutineers": [o.user.username for o in officials if o.role == "scrutineer"],
+        "counters": [o.user.username for o in officials if o.role == "counter"],
+        "rounds": rounds,
         "secretary": election.secretary.username if election.secretary_id else None,
         "deputy": election.deputy.username if election.deputy_id else None,
         "process_id": process.pk if process else None,
     }
+
+
+def elections_data(elections) -> list[dict]:
+    """`election_data` of a page of elections: each related list in one query for the whole page."""
+    elections = list(elections)
+    prefetch_related_objects(
+        elections,
+        Prefetch("candidates", to_attr="listed_candidates", queryset=Candidate.objects.filter(active=True)
+                 .select_related("user").order_by("-recommendations", "pk")),
+        Prefetch("officials", to_attr="listed_officials", queryset=ElectionOfficial.objects.filter(active=True)
+                 .select_related("user").order_by("pk")),
+        Prefetch("rounds", to_attr="listed_rounds", queryset=ElectionRound.objects.order_by("number")
+                 .prefetch_related(Prefetch("votes", queryset=RoundVote.objects.select_related("candidate")))),
+    )
+    processes = processes_for(elections)
+    steps = active_steps_by_process(processes.values())
+    out = []
+    for election in elections:
+        process = processes.get(election.pk)
+        out.append(election_data(election, loaded={"process": process,
+                                                   "steps": steps.get(process.pk, []) if process else []}))
+    return out
 
 
 # --- the schema of the shapes above (api.md "Elections") -------------------------------------

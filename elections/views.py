@@ -15,7 +15,6 @@ from workflows.materials.selectors import materials_context
 from workflows.models import Unit
 from workflows.org.permissions import require_perm
 from workflows.pages import process_page_context
-from workflows.stats import term_band
 from workflows.tasks import may_act_on, open_tasks, process_for
 
 from . import services
@@ -26,6 +25,7 @@ from .selectors import (
     election_materials,
     get_visible_election,
     my_recommendation,
+    overview_rows,
     term_overview,
     visible_elections,
 )
@@ -168,29 +168,11 @@ class TermOverviewView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         require_perm(self.request.user, "elections.overview")
         today = timezone.localdate()
-        parent = self.request.GET.get("parent") or None
-        units, running = term_overview(today=today, parent_code=parent)
-        rows = []
-        for unit in units:
-            term = next((t for t in unit.terms.all() if t.status == "current"), None)
-            days_left = term.days_left(today) if term else None
-            election = running.get(unit.pk)
-            rows.append({
-                "unit": unit, "term": term, "days_left": days_left, "election": election,
-                "overdue": days_left is not None and days_left < 0,
-                "soon": days_left is not None and 0 <= days_left <= 180,
-                "overdue_days": -days_left if days_left is not None and days_left < 0 else None,
-            })
-        rows.sort(key=lambda r: (r["days_left"] is None, r["days_left"] if r["days_left"] is not None else 0))
-        if self.request.GET.get("due"):
-            rows = [r for r in rows if r["overdue"] or r["soon"]]
-        band = self.request.GET.get("band")  # the dashboard's 换届 bands (workflows.stats.term_band)
-        if band == "postponed":
-            rows = [r for r in rows if r["term"] and r["term"].postponed_until]
-        elif band:
-            rows = [r for r in rows if r["unit"].kind == Unit.Kind.BRANCH
-                    and term_band(r["days_left"], running=r["election"] is not None) == band]
-        page = Paginator(rows, 30).get_page(self.request.GET.get("page"))
+        params = self.request.GET
+        units = term_overview(today=today, parent_code=params.get("parent") or None, due=bool(params.get("due")),
+                              band=params.get("band") or None)
+        page = Paginator(units, 30).get_page(params.get("page"))
+        page.object_list = overview_rows(page.object_list, today)
         for row in page.object_list:  # 发起换届: due, nothing running, and the user may request
             row["may_request"] = ((row["overdue"] or row["soon"]) and row["election"] is None
                                   and self.request.user.has_perm("elections.request", row["unit"]))

@@ -15,6 +15,7 @@ class WorkflowsConfig(AppConfig):
         from . import audit
         from .accounts import mark_session_seen
         from .notifications.task_notices import announce_task
+        from .org import perm_cache
         from .tasks.due import set_task_due
         from .tasks.nodes import enter_status
 
@@ -23,6 +24,7 @@ class WorkflowsConfig(AppConfig):
         post_save.connect(enter_status, sender=Task, dispatch_uid="workflows_enter_status")
         post_save.connect(announce_task, sender=Task, dispatch_uid="workflows_announce_task")
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="workflows_role_groups")
+        perm_cache.connect()
         user_logged_in.connect(mark_session_seen, dispatch_uid="workflows_session_seen")
         audit.ready()  # append-only history triggers after migrate (PostgreSQL)
 

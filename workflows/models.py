@@ -170,6 +170,18 @@ class User(AbstractUser):
     def is_full_member(self) -> bool:
         return self.membership == self.Membership.FULL
 
+    @property
+    def _viewflow_per_object_perm_cache(self) -> set[str]:
+        """What viewflow's task queue reads ("app.codename_pk"): one query per request (org.perm_cache),
+        where viewflow's own loader asks twice per object permission."""
+        from .org.perm_cache import viewflow_object_perms
+
+        return viewflow_object_perms(self)
+
+    @_viewflow_per_object_perm_cache.setter
+    def _viewflow_per_object_perm_cache(self, value) -> None:
+        pass  # viewflow stores what it loaded; ours is already cached
+
 
 class RoleGrant(models.Model):
     """A role held by a person, hospital-wide or in one unit."""

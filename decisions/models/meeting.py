@@ -213,6 +213,8 @@ class VoteResult(models.Model):
     @property
     def defer_votes(self) -> int:
         """缓议 votes on a cadre appointment (counted from the votes, which are never edited)."""
+        if hasattr(self, "counted_defer_votes"):  # counted with a page of votes (decisions.batch)
+            return self.counted_defer_votes
         return Vote.objects.filter(decision_id=self.decision_id, meeting_id=self.meeting_id,
                                    vote=Vote.Choice.DEFER).count()
 

@@ -63,7 +63,7 @@ def copies_for(user, *, flow: str | None = None, text: str | None = None):
                            task__process__artifact_object_id__in=entry.model._default_manager.filter(match).values("pk"))
         copies = copies.filter(query)
     subjects = [e.model._default_manager.select_related(*e.select_related) for e in registered_flows().values()]
-    return (copies.select_related("by", "task", "task__process")
+    return (copies.select_related("by", "to", "task", "task__process")
             .prefetch_related(GenericPrefetch("task__process__artifact", subjects))
             .order_by("-at", "-pk"))
 

@@ -16,11 +16,12 @@ import rules
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from guardian.backends import ObjectPermissionBackend
-from guardian.models import UserObjectPermission
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
+from . import perm_cache
 from .roles import GLOBAL_ROLE_PERMISSIONS, UNIT_ROLE_PERMISSIONS, UNIT_ROLES, Role
 
 # Permissions that only read; auditors are refused every other one (see AuditorVetoBackend).
@@ -59,13 +60,37 @@ class GuardianObjectBackend(ObjectPermissionBackend):
     """guardian's object permissions, asked only about objects of the permission's own app.
 
     guardian raises WrongAppError for e.g. `has_perm("decisions.propose", unit)`; such a
-    question is for the rules backend, so this one simply has no answer.
+    question is for the rules backend, so this one simply has no answer. The user's object
+    permissions of a content type are loaded once per request (perm_cache), in one query.
     """
 
     def has_perm(self, user_obj, perm, obj=None):
-        if obj is not None and "." in perm and perm.partition(".")[0] != obj._meta.app_label:
+        if obj is None or not isinstance(obj, models.Model):
             return False
-        return super().has_perm(user_obj, perm, obj)
+        if "." in perm and perm.partition(".")[0] != obj._meta.app_label:
+            return False
+        if not user_obj.is_authenticated or not user_obj.is_active:
+            return False
+        if user_obj.is_superuser:
+            return super().has_perm(user_obj, perm, obj)
+        return perm.rpartition(".")[2] in object_perms(user_obj, obj).get(str(obj.pk), ())
+
+
+def object_perms(user, obj) -> dict[str, set[str]]:
+    """{object pk: permission codenames} the user holds (directly or through a group) on objects of obj's type."""
+    content_type = ContentType.objects.get_for_model(obj)
+
+    def load():
+        held: dict[str, set[str]] = {}
+        rows = UserObjectPermission.objects.filter(user=user, content_type=content_type).values_list(
+            "object_pk", "permission__codename").union(
+            GroupObjectPermission.objects.filter(group__user=user, content_type=content_type).values_list(
+                "object_pk", "permission__codename"))
+        for object_pk, codename in rows:
+            held.setdefault(object_pk, set()).add(codename)
+        return held
+
+    return perm_cache.cached(user, f"object_perms:{content_type.pk}", load)
 
 
 @functools.cache
@@ -96,23 +121,31 @@ def require_perm(user, perm: str, obj=None, *, hide: bool = False) -> None:
 # --- roles -------------------------------------------------------------------------------
 
 
+def role_grant_keys(user) -> frozenset[tuple[str, int | None]]:
+    """(role, unit id) of every grant the user holds (one query per request, perm_cache)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return perm_cache.cached(user, "role_grants", lambda: frozenset(user.role_grants.values_list("role", "unit_id")))
+
+
 def role_codes(user) -> set[str]:
-    """Role codes the user holds anywhere (cached on the user object)."""
+    """Role codes the user holds anywhere (cached on the user object for the request)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_role_codes_cache", None)
-    if cached is None:
-        cached = set(user.role_grants.values_list("role", flat=True))
-        if Role.PARTY_SECRETARY in cached:
-            cached.add(Role.COMMITTEE_MEMBER)
-        user._role_codes_cache = cached
-    return cached
+
+    def load():
+        codes = {role for role, _unit in role_grant_keys(user)}
+        if Role.PARTY_SECRETARY in codes:
+            codes.add(Role.COMMITTEE_MEMBER)
+        return frozenset(codes)
+
+    return set(perm_cache.cached(user, "role_codes", load))
 
 
 def has_role(user, role: str, unit=None) -> bool:
     if unit is None:
         return role in role_codes(user)
-    return user.role_grants.filter(role=role, unit=unit).exists()
+    return (role, getattr(unit, "pk", unit)) in role_grant_keys(user)
 
 
 def is_read_only(user) -> bool:
@@ -185,9 +218,8 @@ def sync_user_permissions(user, groups: dict[str, Group] | None = None) -> None:
             for perm_id, obj_pk in wanted - set(existing)
         ]
     )
-    for attr in ("_role_codes_cache", "_perm_cache", "_user_perm_cache", "_group_perm_cache",
-                 "_viewflow_per_object_perm_cache"):
-        user.__dict__.pop(attr, None)
+    perm_cache.grants_changed()  # bulk_create sends no signal
+    perm_cache.forget(user)
 
 
 # --- organisation rules ------------------------------------------------------------------

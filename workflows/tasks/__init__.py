@@ -10,6 +10,7 @@ from .due import task_due
 from .processes import (
     OPEN_STATUSES,
     active_step_names,
+    active_steps_by_process,
     flow_code_of,
     open_tasks,
     process_cancel,
@@ -17,6 +18,7 @@ from .processes import (
     process_lock,
     process_resume,
     process_start,
+    processes_for,
     register_flow,
     registered_flows,
     subject_status,
@@ -26,8 +28,8 @@ from .selectors import API_STATUS, filter_tasks, get_task, may_act_on, open_task
 from .services import step_of, task_claim, task_complete
 
 __all__ = [
-    "API_STATUS", "OPEN_STATUSES", "active_step_names", "filter_tasks", "flow_code_of", "get_task", "may_act_on",
+    "API_STATUS", "OPEN_STATUSES", "active_step_names", "active_steps_by_process", "filter_tasks", "flow_code_of", "get_task", "may_act_on",
     "open_tasks", "open_tasks_for", "process_cancel", "process_for", "process_lock", "process_resume",
-    "process_start", "register_flow", "registered_flows", "step_of", "subject_status", "task_claim", "task_complete", "task_due",
+    "process_start", "processes_for", "register_flow", "registered_flows", "step_of", "subject_status", "task_claim", "task_complete", "task_due",
     "task_title", "waiting_task",
 ]

@@ -122,6 +122,32 @@ def process_for(subject):
     )
 
 
+def processes_for(subjects) -> dict:
+    """{subject pk: its (latest) process} for subjects of one model, in one query (lists use it)."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    model = type(subjects[0])
+    found = {}
+    for process in Process.objects.filter(
+        flow_class=_flow_for(subjects[0]), artifact_content_type=ContentType.objects.get_for_model(model),
+        artifact_object_id__in=[s.pk for s in subjects],
+    ).order_by("pk"):
+        found[process.artifact_object_id] = process  # the latest wins
+    return found
+
+
+def active_steps_by_process(processes) -> dict[int, list[str]]:
+    """{process pk: names of its active steps, as `active_step_names`} for many processes in one query."""
+    steps: dict[int, list[str]] = {p.pk: [] for p in processes if p is not None}
+    tasks = Task.objects.filter(process_id__in=list(steps), status__in=OPEN_STATUSES).order_by("pk")
+    for task in tasks.only("pk", "process_id", "flow_task"):
+        node = task.flow_task
+        if node is not None and node.name not in steps[task.process_id]:
+            steps[task.process_id].append(node.name)
+    return steps
+
+
 def process_start(subject, *, user=None):
     """Start the process of `subject` at its flow's `Start` node (the task is the user's)."""
     flow_class = _flow_for(subject)
