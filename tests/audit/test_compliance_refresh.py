@@ -13,6 +13,7 @@ from workflows.audit.compliance_store import ComplianceCursor, ComplianceRecord
 from workflows.models import LedgerEntry
 
 from .compliance_helpers import checks_of, refreshed
+from .test_compliance_checkers import clock  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,39 @@ def test_completing_a_step_writes_no_compliance_rows(org, api):
     with CaptureQueriesContext(connection) as queries:
         review(api, org, pk)
     assert not [q for q in queries if "compliance" in q["sql"]]
+
+
+def test_checking_a_batch_costs_the_same_for_more_subjects(org, api, clock):  # noqa: F811
+    from tests.elections import helpers as eh
+    from workflows.audit.compliance import checkers
+
+    from .test_compliance_checkers import decide, run_election
+
+    decided, _meeting = decide(api, org, clock)
+    waiting = submit(api, org["dangban"])["id"]
+    election = run_election(api, org)
+    requested = eh.request_election(api, org["sj_b02"], unit="b02", seats=3)["id"]
+
+    def cost(kind, ids):
+        with CaptureQueriesContext(connection) as queries:
+            assert len(checkers()[kind].items(ids)) == len(ids)
+        return len(queries)
+
+    assert cost("decision", [decided.pk]) == cost("decision", [decided.pk, waiting])
+    assert cost("election", [election.pk]) == cost("election", [election.pk, requested])
+
+
+def test_a_term_turns_overdue_by_the_date_alone_and_its_day_count_follows(org):
+    import time_machine
+
+    from workflows.models import Term
+
+    term = Term.objects.get(unit__code="b02", status="current")
+    with time_machine.travel(term.ends - timedelta(days=3)):
+        assert term.pk not in [r.object_id for r in refreshed("term", full=True)]
+    with time_machine.travel(term.ends + timedelta(days=2)):
+        record = next(r for r in refreshed("term") if r.object_id == term.pk)
+        assert "已逾期 2 天" in record.checks[0]["detail"]
+    with time_machine.travel(term.ends + timedelta(days=5)):
+        record = next(r for r in refreshed("term") if r.object_id == term.pk)
+        assert "已逾期 5 天" in record.checks[0]["detail"]
