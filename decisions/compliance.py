@@ -1,18 +1,32 @@
 """合规体检 of 三重一大 decisions, computed from the stored records (see workflows.audit.compliance).
 
 Each decision that was not withdrawn gets a checklist; a check is None while the decision
-has not reached the step it is about (or when the rule does not apply to it).
+has not reached the step it is about (or when the rule does not apply to it). A batch of
+decisions is checked with a constant number of queries (`load_records`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django.db.models import Q
 from django.utils import timezone
 
-from workflows.audit.compliance import Check, ComplianceItem, register
+from workflows.audit.compliance import Check, ComplianceItem, Watch, register
 from workflows.models import HospitalSettings
 
 from .counting import has_quorum, tally
-from .models import Attendance, Decision, Recusal, Vote, VoteResult
+from .models import (
+    Attendance,
+    Decision,
+    ImplementationReport,
+    Meeting,
+    Minutes,
+    Opinion,
+    Recusal,
+    Vote,
+    VoteResult,
+)
 
 PASSED, REJECTED, DEFERRED = VoteResult.Outcome.PASSED, VoteResult.Outcome.REJECTED, VoteResult.Outcome.DEFERRED
 
@@ -130,24 +144,24 @@ def check_communication(decision, opinions) -> Check:
     return Check("communicate", label, True, f"{_day(opinion.created)} 达成一致")
 
 
-def _notice_given_at(meeting):
+def _notice_given_at(meeting, history):
     """When the members were told the final date: a stored notice time if the model keeps one,
-    else the last history record that set scheduled_at."""
+    else the last history record that set scheduled_at (`history`: (date, scheduled_at) in order)."""
     for name in ("notified_at", "notice_sent_at"):
         if getattr(meeting, name, None):
             return getattr(meeting, name)
     given, last_value = meeting.created, None
-    for row in meeting.history.order_by("history_date", "history_id"):
-        if row.scheduled_at != last_value:
-            given, last_value = row.history_date, row.scheduled_at
+    for history_date, scheduled_at in history:
+        if scheduled_at != last_value:
+            given, last_value = history_date, scheduled_at
     return given
 
 
-def check_notice(meeting, notice_days) -> Check:
+def check_notice(meeting, notice_days, history) -> Check:
     label = f"会议通知提前 {notice_days} 天送达（紧急会议须说明理由）"
     if meeting is None:
         return Check("notice", label, None, "尚未安排会议")
-    given = _notice_given_at(meeting)
+    given = _notice_given_at(meeting, history)
     days = (timezone.localtime(meeting.scheduled_at).date() - timezone.localtime(given).date()).days
     if days >= notice_days:
         return Check("notice", label, True, f"提前 {days} 天通知")
@@ -212,11 +226,10 @@ def check_majority(votes, result) -> Check:
     return Check("majority", label, should_pass == (result.outcome == PASSED), detail)
 
 
-def check_minutes(decision, meeting, result) -> Check:
+def check_minutes(decision, meeting, result, minutes) -> Check:
     label = "会议纪要已签发"
     if result is None or meeting is None:
         return Check("minutes", label, None, "尚未表决")
-    minutes = getattr(meeting, "minutes", None) if _has_minutes(meeting) else None
     if minutes is not None and minutes.status == "approved":
         return Check("minutes", label, True, f"{_who(minutes.approved_by)} {_day(minutes.approved_at)} 签发")
     if decision.status in ("implementing", "closed"):
@@ -224,20 +237,11 @@ def check_minutes(decision, meeting, result) -> Check:
     return Check("minutes", label, None, "纪要尚在起草或签发中")
 
 
-def _has_minutes(meeting) -> bool:
-    try:
-        meeting.minutes  # noqa: B018
-    except Exception:
-        return False
-    return True
-
-
-def check_execution(decision, result, today) -> Check:
+def check_execution(decision, result, today, done) -> Check:
     label = "按期报告执行情况"
     if result is None or result.outcome not in (PASSED, VoteResult.Outcome.REPORTED):
         return Check("execution", label, None, "未通过的议题无需执行" if result else "尚未表决")
     due = decision.implementation_due
-    done = decision.reports.filter(done=True).order_by("created", "pk").first()
     if done is not None:
         on_time = due is None or timezone.localtime(done.created).date() <= due
         return Check("execution", label, on_time,
@@ -247,21 +251,71 @@ def check_execution(decision, result, today) -> Check:
     return Check("execution", label, None, f"执行中（期限 {due:%Y-%m-%d}）" if due else "执行中")
 
 
-def decision_checks(decision, *, threshold, notice_days, today) -> list[Check]:
-    opinions = list(decision.opinions.select_related("author").order_by("pk"))
-    result = decision.results.select_related("meeting").order_by("-pk").first()
-    meeting = result.meeting if result else decision.meeting
-    votes, recusals, attendance = [], [], []
-    if meeting is not None:
-        votes = list(Vote.objects.filter(decision=decision, meeting=meeting).select_related("member").order_by("pk"))
-        recusals = list(Recusal.objects.filter(decision=decision, meeting=meeting))
-        attendance = list(Attendance.objects.filter(meeting=meeting))
+@dataclass
+class DecisionRecords:
+    """What the checks of one decision read (loaded for a batch by `load_records`)."""
+
+    opinions: list = field(default_factory=list)
+    result: VoteResult | None = None
+    meeting: Meeting | None = None
+    votes: list = field(default_factory=list)
+    recusals: list = field(default_factory=list)
+    attendance: list = field(default_factory=list)
+    meeting_history: list = field(default_factory=list)
+    minutes: Minutes | None = None
+    done_report: ImplementationReport | None = None
+
+
+def load_records(decisions) -> dict[int, DecisionRecords]:
+    """The records of these decisions (loaded with `meeting`), nine queries for any number."""
+    pks = [d.pk for d in decisions]
+    found = {pk: DecisionRecords() for pk in pks}
+    for opinion in Opinion.objects.filter(decision_id__in=pks).select_related("author").order_by("pk"):
+        found[opinion.decision_id].opinions.append(opinion)
+    for result in VoteResult.objects.filter(decision_id__in=pks).select_related("meeting").order_by("pk"):
+        found[result.decision_id].result = result  # the latest wins
+    for report in ImplementationReport.objects.filter(decision_id__in=pks, done=True).order_by("-created", "-pk"):
+        found[report.decision_id].done_report = report  # the first wins
+    for decision in decisions:
+        records = found[decision.pk]
+        records.meeting = records.result.meeting if records.result else decision.meeting
+    meetings = {r.meeting.pk for r in found.values() if r.meeting is not None}
+    if not meetings:
+        return found
+    attendance, history, minutes = {}, {}, {}
+    for row in Attendance.objects.filter(meeting_id__in=meetings):
+        attendance.setdefault(row.meeting_id, []).append(row)
+    for pk, at, scheduled in (Meeting.history.filter(id__in=meetings).order_by("history_date", "history_id")
+                              .values_list("id", "history_date", "scheduled_at")):
+        history.setdefault(pk, []).append((at, scheduled))
+    for row in Minutes.objects.filter(meeting_id__in=meetings).select_related("approved_by"):
+        minutes[row.meeting_id] = row
+    for records in found.values():
+        if records.meeting is not None:
+            pk = records.meeting.pk
+            records.attendance, records.meeting_history = attendance.get(pk, []), history.get(pk, [])
+            records.minutes = minutes.get(pk)
+    mine = {pk: r.meeting.pk for pk, r in found.items() if r.meeting is not None}
+    votes = Vote.objects.filter(decision_id__in=list(mine), meeting_id__in=meetings).select_related("member")
+    for vote in votes.order_by("pk"):
+        if mine[vote.decision_id] == vote.meeting_id:
+            found[vote.decision_id].votes.append(vote)
+    for recusal in Recusal.objects.filter(decision_id__in=list(mine), meeting_id__in=meetings):
+        if mine[recusal.decision_id] == recusal.meeting_id:
+            found[recusal.decision_id].recusals.append(recusal)
+    return found
+
+
+def decision_checks(decision, *, threshold, notice_days, today, records: DecisionRecords | None = None) -> list[Check]:
+    records = records or load_records([decision])[decision.pk]
+    opinions, result, meeting = records.opinions, records.result, records.meeting
+    votes, recusals, attendance = records.votes, records.recusals, records.attendance
     if decision.urgent:
         return [
             check_urgent_confirmed(decision, opinions),
             check_reported(decision, result),
-            check_minutes(decision, meeting, result),
-            check_execution(decision, result, today),
+            check_minutes(decision, meeting, result, records.minutes),
+            check_execution(decision, result, today, records.done_report),
         ]
     return [
         check_pre_review(decision, opinions),
@@ -270,25 +324,65 @@ def decision_checks(decision, *, threshold, notice_days, today) -> list[Check]:
         check_legal_review(decision, opinions),
         check_office_meeting(decision, opinions),
         check_communication(decision, opinions),
-        check_notice(meeting, notice_days),
+        check_notice(meeting, notice_days, records.meeting_history),
         check_quorum(decision, meeting, result, attendance),
         check_recusals(votes, recusals, attendance),
         check_secretary_last(votes, result),
         check_majority(votes, result),
-        check_minutes(decision, meeting, result),
-        check_execution(decision, result, today),
+        check_minutes(decision, meeting, result, records.minutes),
+        check_execution(decision, result, today, records.done_report),
     ]
 
 
-@register("decision", "三重一大决策")
-def check_decisions():
+def _of_meetings(meeting_ids) -> list[int]:
+    """Decisions a change of these meetings (or their attendance, minutes) may touch."""
+    return list(Decision.objects.filter(Q(meeting_id__in=meeting_ids) | Q(results__meeting_id__in=meeting_ids))
+                .values_list("pk", flat=True).distinct())
+
+
+def _of_units(unit_ids) -> list[int]:
+    return list(Decision.objects.filter(department_unit_id__in=unit_ids).values_list("pk", flat=True))
+
+
+def _execution_due(since, today) -> list[int]:
+    """Execution checks turn overdue the day after `implementation_due`."""
+    return list(Decision.objects.filter(implementation_due__gte=since, implementation_due__lt=today)
+                .values_list("pk", flat=True))
+
+
+WATCHES = {
+    "decisions.decision": Watch("id"),
+    "decisions.opinion": Watch("decision_id"),
+    "decisions.voteresult": Watch("decision_id"),
+    "decisions.vote": Watch("decision_id"),
+    "decisions.recusal": Watch("decision_id"),
+    "decisions.implementationreport": Watch("decision_id"),
+    "decisions.meeting": Watch("id", _of_meetings),
+    "decisions.attendance": Watch("meeting_id", _of_meetings),
+    "decisions.minutes": Watch("meeting_id", _of_meetings),
+    "workflows.unit": Watch("id", _of_units),
+    # the threshold and notice days: every decision
+    "workflows.hospitalsettings": Watch("id", lambda _ids: list(Decision.objects.values_list("pk", flat=True))),
+}
+CHECKS = {
+    "pre_review": "党支部前置研究/组织考察", "expert_review": "专家论证", "risk": "风险评估",
+    "legal_review": "合法性审查", "office_meeting": "院长办公会研究", "communicate": "书记院长会前沟通",
+    "notice": "会议通知提前送达", "quorum": "到会人数", "recusals": "回避、缺席委员未参加表决",
+    "secretary_last": "书记末位表态", "majority": "得票过半数", "minutes": "会议纪要签发",
+    "execution": "按期报告执行情况", "urgent_confirm": "事后报告经书记、院长确认", "reported": "紧急事项向党委会通报",
+}
+
+
+@register("decision", "三重一大决策", subjects=lambda: Decision.objects.all(), watches=WATCHES,
+          due=_execution_due, checks=CHECKS)
+def check_decisions(ids):
     settings = HospitalSettings.current()
     today = timezone.localdate()
-    decisions = (
-        Decision.objects.exclude(status=Decision.Status.WITHDRAWN)
-        .select_related("department_unit", "meeting")
-        .order_by("-pk")
+    decisions = list(
+        Decision.objects.filter(pk__in=list(ids)).exclude(status=Decision.Status.WITHDRAWN)
+        .select_related("department_unit", "meeting").order_by("-pk")
     )
+    records = load_records(decisions)
     for decision in decisions:
         yield ComplianceItem(
             kind="decision",
@@ -299,7 +393,6 @@ def check_decisions():
             url=f"/decisions/{decision.pk}/",
             checks=decision_checks(
                 decision, threshold=settings.large_fund_threshold, notice_days=settings.meeting_notice_days,
-                today=today,
+                today=today, records=records[decision.pk],
             ),
         )
-

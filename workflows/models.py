@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audited_history
+from .audit.compliance_store import ComplianceCursor, ComplianceFailure, ComplianceRecord  # noqa: F401 (合规体检)
 from .audit.ledger import Checkpoint, LedgerEntry, VerificationRun  # noqa: F401 (the audit ledger lives in this app)
 from .org.roles import UNIT_PERMISSIONS, UNIT_ROLES, Role
 from .tokens import TokenActivity  # noqa: F401 (API token expiry lives in this app)

@@ -4,17 +4,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 
-from decisions.compliance import decision_checks
 from decisions.models import Decision, Vote
 from elections.compliance import election_checks
 from elections.models import Election, ElectionRound
 from tests.decisions.helpers import START, attendance, do, schedule, submit, to_awaiting_meeting, vote_all
 from tests.elections import helpers as eh
 from workflows.audit import audit_context
-from workflows.audit.compliance import compliance_items
-from workflows.models import HospitalSettings, Term
+from workflows.models import Term
+
+from .compliance_helpers import refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +41,9 @@ def decide(api, org, clock, *, recusals=None, meeting_at=None):
     return Decision.objects.get(pk=pk), meeting
 
 
-def checks_of(decision, today=None):
-    settings = HospitalSettings.current()
-    return decision_checks(decision, threshold=settings.large_fund_threshold,
-                           notice_days=settings.meeting_notice_days, today=today or timezone.localdate())
+def checks_of(decision, kind="decision"):
+    """The stored checklist of this subject, after a refresh (what changed since the last one)."""
+    return next(r.check_list() for r in refreshed(kind) if r.object_id == decision.pk)
 
 
 def test_compliant_decision_then_late_execution(org, api, clock):
@@ -75,8 +73,8 @@ def test_violations_found_in_the_records(org, api, clock):
     result = states(checks_of(decision))
     assert result["recusals"] is False
     assert result["notice"] is False
-    items = compliance_items(kind="decision")
-    assert items[0].object_id == decision.pk and not items[0].compliant
+    records = refreshed("decision")
+    assert records[0].object_id == decision.pk and not records[0].compliant
 
 
 def test_tally_disagreeing_with_the_votes_is_reported(org, api, clock):
@@ -102,7 +100,7 @@ def run_election(api, org):
 def test_compliant_election(org, api):
     election = run_election(api, org)
     assert election.status == "finished"
-    assert states(election_checks(election, today=eh.today())) == {
+    assert states(election_checks(election, today=eh.today())) == states(checks_of(election, "election")) == {
         "request_approved": True, "surplus": True, "officials": True, "quorum": True, "majority": True,
         "result_approved": True, "on_time": True,
     }
@@ -116,8 +114,7 @@ def test_election_violations(org, api):
         ElectionRound.objects.create(
             election=election, number=9, held_on=eh.today(), seats_to_fill=1, eligible=10, present=7,
             ballots_issued=7, ballots_returned=7, recorded_by=org["sj_b01"])
-    result = states(election_checks(election, today=eh.today()))
-    assert result["quorum"] is False
+    assert states(checks_of(election, "election"))["quorum"] is False
 
 
 def test_overdue_term_without_election(org, api):
@@ -125,7 +122,7 @@ def test_overdue_term_without_election(org, api):
     with time_machine.travel(term.ends + timedelta(days=40)):
         body = eh.request_election(api, org["sj_b02"], unit="b02", seats=3)
         election = Election.objects.get(pk=body["id"])
-        check = next(c for c in election_checks(election, today=timezone.localdate()) if c.code == "on_time")
+        check = next(c for c in checks_of(election, "election") if c.code == "on_time")
         assert check.ok is False and "届满" in check.detail
 
 

@@ -1,23 +1,19 @@
 """合规体检 of the second-round steps: 合法性审查, 院长办公会, 事后报告."""
 
 import pytest
-from django.utils import timezone
 
-from decisions.compliance import decision_checks
 from decisions.models import Decision, Opinion
 from tests.decisions.helpers import START, do, in_session, submit
 from workflows.audit import audit_context
-from workflows.models import HospitalSettings
 
+from .compliance_helpers import refreshed
 from .test_compliance_checkers import clock, states  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
 
 def checks_of(decision):
-    settings = HospitalSettings.current()
-    return states(decision_checks(decision, threshold=settings.large_fund_threshold,
-                                  notice_days=settings.meeting_notice_days, today=timezone.localdate()))
+    return states(next(r.check_list() for r in refreshed("decision") if r.object_id == decision.pk))
 
 
 def test_legal_and_office_meeting_checks(org, api, clock):  # noqa: F811

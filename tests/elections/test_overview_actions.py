@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from workflows.audit.compliance import compliance_items
+from tests.audit.compliance_helpers import refreshed
 
 from .helpers import request_election
 
@@ -74,16 +74,17 @@ def test_unit_page_warning_stops_once_an_election_started(org, api, web, overdue
 
 
 def test_compliance_flags_overdue_terms_without_election(org, api, overdue):
-    items = {i.unit: i for i in compliance_items(kind="term")}
+    items = {i.unit: i for i in refreshed("term")}
     assert set(items) == {"内科党支部", "第一党总支"}  # b02 is not overdue
     item = items["内科党支部"]
     assert not item.compliant and item.url == "/organisation/units/b01/"
-    assert "已逾期 22 天，尚未启动换届" in item.failures[0].detail
+    assert "已逾期 22 天，尚未启动换届" in item.checks[0]["detail"]
 
     request_election(api, org["sj_b01"])
-    assert [i.unit for i in compliance_items(kind="term")] == ["第一党总支"]
+    assert [i.unit for i in refreshed("term")] == ["第一党总支"]
 
 
 def test_compliance_term_check_in_the_api(org, api, overdue):
+    refreshed()
     body = api(org["shenji"]).get("/api/v1/compliance/?kind=term").json()
     assert body["count"] == 2 and {r["kind_label"] for r in body["results"]} == {"支部届期"}

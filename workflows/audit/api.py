@@ -11,12 +11,12 @@ from rest_framework.views import APIView
 
 from ..api_base import Pagination, errors
 from ..org.permissions import require_perm
-from .compliance import COMPLIANCE_HEADER, compliance_items, compliance_rows
-from .export import trail_workbook, workbook_bytes
+from .compliance_filters import ComplianceFilterForm, ComplianceFilters, compliance_queryset
+from .export import trail_workbook
 from .serializers import ComplianceItemSerializer, TrailEntrySerializer
 from .trail import public_entry, trail_entries
 from .trail_filters import TrailFilterForm, TrailFilters, trail_queryset
-from .views import XLSX, stamp, xlsx_response
+from .views import XLSX, compliance_export, stamp, xlsx_response
 
 TRAIL_PARAMETERS = [
     OpenApiParameter("user", str, description="操作人用户名"),
@@ -60,38 +60,42 @@ class AuditTrailExportView(APIView):
         return xlsx_response(trail_workbook(_filters(request)), f"变更记录-{stamp()}.xlsx")
 
 
-def _compliance(request):
+def _compliance_filters(request) -> ComplianceFilters:
     require_perm(request.user, "audit.read_trail")
-    kind = request.query_params.get("kind") or None
-    failing_only = request.query_params.get("failing") in {"1", "true", "on"}
-    return compliance_items(kind=kind, failing_only=failing_only)
+    form = ComplianceFilterForm(request.query_params)
+    if not form.is_valid():
+        raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+    return ComplianceFilters.from_form(form)
 
 
 COMPLIANCE_PARAMETERS = [
-    OpenApiParameter("kind", str, description="decision | election"),
-    OpenApiParameter("failing", bool, description="仅列出存在问题的事项"),
+    OpenApiParameter("kind", str, description="decision | election | term"),
+    OpenApiParameter("check", str, description="只列出该检查项不符合的事项，如 notice、quorum"),
+    OpenApiParameter("failing", str, description="1：仅存在问题的；0：仅符合的"),
 ]
 
 
 class ComplianceListView(APIView):
-    """Every checked item with its checklist, failing items first."""
+    """Every checked item with its stored checklist, failing items first (refreshed by `refresh_compliance`)."""
 
     pagination_class = Pagination  # paginated by hand below; named here for the schema
 
     @extend_schema(parameters=COMPLIANCE_PARAMETERS,
-                   responses={200: ComplianceItemSerializer(many=True), **errors(401, 403)})
+                   responses={200: ComplianceItemSerializer(many=True), **errors(400, 401, 403)})
     def get(self, request):
-        items = _compliance(request)
+        records = compliance_queryset(_compliance_filters(request))
         paginator = Pagination()
-        page = paginator.paginate_queryset(items, request, view=self)
-        return paginator.get_paginated_response([item.as_dict() for item in page])
+        page = paginator.paginate_queryset(records, request, view=self)
+        return paginator.get_paginated_response([record.as_dict() for record in page])
 
 
 class ComplianceExportView(APIView):
-    @extend_schema(parameters=COMPLIANCE_PARAMETERS, responses={(200, XLSX): OpenApiTypes.BINARY, **errors(401, 403)})
+    """The filtered items as an Excel workbook (.xlsx), one line per check, streamed."""
+
+    @extend_schema(parameters=COMPLIANCE_PARAMETERS,
+                   responses={(200, XLSX): OpenApiTypes.BINARY, **errors(400, 401, 403)})
     def get(self, request):
-        content = workbook_bytes("合规体检", COMPLIANCE_HEADER, compliance_rows(_compliance(request)))
-        return xlsx_response(content, f"合规体检-{stamp()}.xlsx")
+        return compliance_export(_compliance_filters(request))
 
 
 urlpatterns = [

@@ -1,15 +1,24 @@
-"""合规体检: a registry of compliance checkers computed from the records.
+"""合规体检: a registry of compliance checkers; their results are stored (`compliance_store`).
 
 `workflows` never imports a domain app. Each app that has something to check ships a
-`<app>/compliance.py` module that registers a checker:
+`<app>/compliance.py` module that registers a checker of a batch of subjects:
 
-    from workflows.audit.compliance import Check, ComplianceItem, register
+    from workflows.audit.compliance import Check, ComplianceItem, Watch, register
 
-    @register("decision", "三重一大决策")
-    def check_decisions():
-        for decision in ...:
+    @register("decision", "三重一大决策", subjects=lambda: Decision.objects.all(),
+              watches={"decisions.opinion": Watch("decision_id")}, checks={"notice": "会议通知"})
+    def check_decisions(ids):
+        for decision in Decision.objects.filter(pk__in=ids):  # a constant number of queries per batch
             yield ComplianceItem(kind="decision", object_id=decision.pk, title=..., checks=[
                 Check("notice", "会议通知提前送达", ok=True, detail="提前 5 天"), ...])
+
+- `subjects()`: a queryset of every subject that may have a checklist (the full refresh walks it by pk).
+- the checker yields an item for each of `ids` that has a checklist; the others have none (withdrawn...).
+- `watches`: audited model (`app_label.model`) -> `Watch(field, resolve)`: which subjects a new
+  history row of that model touches (`field` of the row names the subject, or `resolve(values)`
+  turns the values into subject ids with one query). `compliance_refresh` reads them.
+- `due(since, today)`: subjects whose verdict may change by the date alone on a day in [since, today).
+- `checks`: code -> label of every check the checker may fail (the filter's choices).
 
 Those modules are imported on first use (`autodiscover()`, like the admin's), so no
 AppConfig has to import them. A check is `ok=True` (met), `ok=False` (violated) or
@@ -20,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils.module_loading import autodiscover_modules
 
@@ -37,10 +47,13 @@ class Check:
 
     @property
     def state_label(self) -> str:
-        return {True: "符合", False: "不符合", None: "不适用/未到"}[self.ok]
+        return STATE_LABELS[self.ok]
 
     def as_dict(self) -> dict:
         return {"code": self.code, "label": self.label, "ok": self.ok, "state": self.state, "detail": self.detail}
+
+
+STATE_LABELS = {True: "符合", False: "不符合", None: "不适用/未到"}
 
 
 @dataclass
@@ -62,37 +75,41 @@ class ComplianceItem:
     def compliant(self) -> bool:
         return not self.failures
 
-    def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "kind_label": self.kind_label,
-            "id": self.object_id,
-            "title": self.title,
-            "status": self.status,
-            "unit": self.unit,
-            "url": self.url,
-            "compliant": self.compliant,
-            "failures": len(self.failures),
-            "checks": [check.as_dict() for check in self.checks],
-        }
+
+@dataclass(frozen=True)
+class Watch:
+    """Which subjects a history row touches: its `field`, or `resolve({values}) -> subject ids`."""
+
+    field: str
+    resolve: Callable[[set], Iterable[int]] | None = None
 
 
 @dataclass(frozen=True)
 class Checker:
     kind: str
     label: str
-    func: Callable[[], Iterable[ComplianceItem]]
+    func: Callable[[list[int]], Iterable[ComplianceItem]]
+    subjects: Callable[[], object]
+    watches: dict[str, Watch] = field(default_factory=dict)
+    due: Callable[[date, date], Iterable[int]] | None = None
+    checks: dict[str, str] = field(default_factory=dict)
+
+    def items(self, ids: list[int]) -> list[ComplianceItem]:
+        items = list(self.func(ids))
+        for item in items:
+            item.kind_label = item.kind_label or self.label
+        return items
 
 
 _CHECKERS: dict[str, Checker] = {}
 _discovered = False
 
 
-def register(kind: str, label: str):
-    """Register `func() -> Iterable[ComplianceItem]` as the checker of `kind` (replaces an earlier one)."""
+def register(kind: str, label: str, *, subjects, watches=None, due=None, checks=None):
+    """Register `func(ids) -> Iterable[ComplianceItem]` as the checker of `kind` (replaces an earlier one)."""
 
     def decorator(func):
-        _CHECKERS[kind] = Checker(kind, label, func)
+        _CHECKERS[kind] = Checker(kind, label, func, subjects, dict(watches or {}), due, dict(checks or {}))
         return func
 
     return decorator
@@ -115,28 +132,10 @@ def checkers() -> dict[str, Checker]:
     return dict(_CHECKERS)
 
 
-def compliance_items(*, kind: str | None = None, failing_only: bool = False) -> list[ComplianceItem]:
-    """Every item of every (or one) checker, failing items first (most failures first)."""
-    items = []
+def check_choices() -> list[tuple[str, str]]:
+    """(code, label) of every check any checker may fail, for the filter (first label wins)."""
+    found: dict[str, str] = {}
     for checker in checkers().values():
-        if kind and checker.kind != kind:
-            continue
-        for item in checker.func():
-            item.kind_label = item.kind_label or checker.label
-            items.append(item)
-    if failing_only:
-        items = [item for item in items if not item.compliant]
-    items.sort(key=lambda item: (item.compliant, -len(item.failures), item.kind, -item.object_id))
-    return items
-
-
-COMPLIANCE_HEADER = ["类型", "编号", "名称", "所属组织", "状态", "结论", "检查项", "结果", "说明"]
-
-
-def compliance_rows(items: Iterable[ComplianceItem]):
-    """One spreadsheet line per check."""
-    for item in items:
-        verdict = "符合" if item.compliant else f"{len(item.failures)} 项不符合"
-        for check in item.checks or [Check("", "", None)]:
-            yield [item.kind_label, item.object_id, item.title, item.unit, item.status, verdict,
-                   check.label, check.state_label, check.detail]
+        for code, label in checker.checks.items():
+            found.setdefault(code, label)
+    return list(found.items())

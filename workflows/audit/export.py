@@ -1,6 +1,7 @@
 """Excel exports of the auditor's pages.
 
-`workbook_bytes(...)` writes any table (the compliance export uses it too);
+`workbook_bytes(...)` writes any table; `workbook_file(...)` writes one of any length to a
+temporary file in write-only mode (rows streamed in, constant memory; the compliance export);
 `trail_workbook(filters)` writes the filtered trail.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from io import BytesIO
+from tempfile import TemporaryFile
 
 from django.utils import timezone
 
@@ -50,6 +52,31 @@ def workbook_bytes(title: str, header: list[str], rows, *, note: str = "") -> by
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def workbook_file(title: str, header: list[str], rows, *, widths=()):
+    """The table as .xlsx in a temporary file (at its start), written row by row."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHIJKLM", widths, strict=False):
+        sheet.column_dimensions[column].width = width
+    head = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = Font(bold=True)
+        head.append(cell)
+    sheet.append(head)
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    file = TemporaryFile()  # noqa: SIM115 (returned open; FileResponse closes it)
+    workbook.save(file)
+    file.seek(0)
+    return file
 
 
 TRAIL_HEADER = ["时间", "操作人", "操作", "记录类型", "对象", "字段", "原值", "新值", "原因", "记录哈希"]

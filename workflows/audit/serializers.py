@@ -24,7 +24,7 @@ class CheckSerializer(serializers.Serializer):
 
 
 class ComplianceItemSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="decision | election")
+    kind = serializers.CharField(help_text="decision | election | term")
     kind_label = serializers.CharField(allow_blank=True)
     id = serializers.IntegerField()
     title = serializers.CharField(allow_blank=True)
@@ -34,3 +34,4 @@ class ComplianceItemSerializer(serializers.Serializer):
     compliant = serializers.BooleanField()
     failures = serializers.IntegerField()
     checks = CheckSerializer(many=True)
+    failing_checks = serializers.ListField(child=serializers.CharField(), help_text="codes of the failing checks")

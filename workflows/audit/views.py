@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -12,8 +12,16 @@ from viewflow.urls import Application
 
 from ..models import Unit
 from ..org.permissions import require_perm
-from .compliance import COMPLIANCE_HEADER, checkers, compliance_items, compliance_rows
-from .export import trail_workbook, workbook_bytes
+from .compliance_filters import (
+    COMPLIANCE_HEADER,
+    ComplianceFilterForm,
+    ComplianceFilters,
+    compliance_queryset,
+    compliance_rows,
+    compliance_summary,
+)
+from .compliance_refresh import last_refreshed
+from .export import trail_workbook, workbook_file
 from .status import ledger_status
 from .trail import may_read_trail, trail_entries
 from .trail_filters import TrailFilterForm, TrailFilters, operator_choices, trail_queryset
@@ -26,6 +34,22 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def xlsx_file_response(file, filename: str) -> FileResponse:
+    """A workbook written to a temporary file, sent in chunks."""
+    response = FileResponse(file, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+COMPLIANCE_WIDTHS = (12, 10, 40, 20, 14, 14, 36, 12, 50)
+COMPLIANCE_PAGE_SIZE = 30
+
+
+def compliance_export(filters: ComplianceFilters) -> FileResponse:
+    file = workbook_file("合规体检", COMPLIANCE_HEADER, compliance_rows(filters), widths=COMPLIANCE_WIDTHS)
+    return xlsx_file_response(file, f"合规体检-{stamp()}.xlsx")
 
 
 def stamp() -> str:
@@ -92,44 +116,38 @@ class IntegrityView(AuditAccessMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "status": ledger_status()}
 
 
-def _compliance_query(request):
-    kind = request.GET.get("kind") or None
-    failing_only = request.GET.get("failing") in {"1", "true", "on"}
-    return kind, failing_only
-
-
 class ComplianceView(AuditAccessMixin, TemplateView):
-    """合规体检: every decision and election against its rules, failing items first."""
+    """合规体检: the stored checklist of every decision and election, failing items first, paged in the database."""
 
     template_name = "workflows/compliance.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        kind, failing_only = _compliance_query(self.request)
-        items = compliance_items(kind=kind, failing_only=failing_only)
-        paginator = Paginator(items, 30)
-        page = paginator.get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
+    def get(self, request, *args, **kwargs):
+        form = ComplianceFilterForm(request.GET)
+        valid = form.is_valid()
+        filters = ComplianceFilters.from_form(form) if valid else ComplianceFilters()
+        paginator = Paginator(compliance_queryset(filters), COMPLIANCE_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
         query.pop("page", None)
-        context.update(
-            items=page.object_list,
-            page_obj=page,
-            paginator=paginator,
-            is_paginated=page.has_other_pages(),
-            query=query,
-            kinds=[(c.kind, c.label) for c in checkers().values()],
-            failing_count=sum(1 for item in items if not item.compliant),
-            total=len(items),
+        summary = compliance_summary(filters)
+        context = self.get_context_data(
+            form=form, records=page.object_list, page_obj=page, paginator=paginator,
+            is_paginated=page.has_other_pages(), query=query, total=summary["total"],
+            failing_count=summary["failing"], refreshed_at=last_refreshed(),
         )
-        return context
+        return self.render_to_response(context, status=200 if valid else 400)
 
 
 class ComplianceExportView(AuditAccessMixin, TemplateView):
+    """The filtered 合规体检 as an Excel workbook (one line per check), streamed."""
+
+    template_name = "workflows/compliance.html"
+
     def get(self, request, *args, **kwargs):
-        kind, failing_only = _compliance_query(request)
-        items = compliance_items(kind=kind, failing_only=failing_only)
-        content = workbook_bytes("合规体检", COMPLIANCE_HEADER, compliance_rows(items))
-        return xlsx_response(content, f"合规体检-{stamp()}.xlsx")
+        form = ComplianceFilterForm(request.GET)
+        if not form.is_valid():
+            return ComplianceView.as_view()(request)
+        return compliance_export(ComplianceFilters.from_form(form))
 
 
 class AuditApp(Application):

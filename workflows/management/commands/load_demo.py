@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from workflows.audit import audit_context
+from workflows.audit.compliance_refresh import refresh_compliance
 from workflows.audit.sealer import seal_history
 from workflows.demo import demo_hooks
 from workflows.org.demo_hospital import build_demo_org
@@ -47,3 +48,5 @@ class Command(BaseCommand):
         checkpoint = seal_history()  # as cron would: the integrity page shows a checkpoint at once
         if checkpoint is not None:
             self.stdout.write(f"审计账本：已封存至第 {checkpoint.seq} 条。")
+        checked = refresh_compliance(seal=False)  # as cron would: the compliance page has results at once
+        self.stdout.write(f"合规体检：已检查 {checked.checked} 项。")
