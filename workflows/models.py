@@ -99,6 +99,14 @@ class Unit(models.Model):
         return seen
 
 
+class TermQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for term in objs:  # as save() does
+            term.effective_end = term.postponed_until or term.ends
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Term(models.Model):
     """One term of office of a unit's committee (届)."""
 
@@ -115,6 +123,8 @@ class Term(models.Model):
     # The approved postponement or else the end: kept by save() so reminders find due terms by an index.
     effective_end = models.DateField(_("实际届满日期"), editable=False)
     history = audited_history(excluded_fields=["effective_end"])  # derived from the two dates above
+
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("任期")
