@@ -124,8 +124,7 @@ def filter_open_tasks(*, step=None, owner=None, unit=None, overdue=False, now=No
     if unit:
         qs = qs.filter(owner__unit__code=unit)
     if overdue:
-        now = now or timezone.now()
-        qs = Task.objects.filter(pk__in=[t.pk for t in qs.only("data") if wstats.is_overdue(t, now)])
+        qs = qs.filter(schedule__due_at__lt=now or timezone.now())
     return qs.order_by("created", "pk")
 
 
@@ -140,7 +139,7 @@ class OpenTaskListView(LoginRequiredMixin, TemplateView):
         now = timezone.now()
         qs = filter_open_tasks(step=params.get("step"), owner=params.get("owner"), unit=params.get("unit"),
                                overdue=params.get("overdue") == "1", now=now)
-        qs = qs.select_related("owner", "owner__unit", "process").prefetch_related("process__artifact")
+        qs = qs.select_related("owner", "owner__unit", "process", "schedule").prefetch_related("process__artifact")
         page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
         rows = []
         for task in page.object_list:

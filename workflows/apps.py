@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save, pre_save
+from django.db.models.signals import post_migrate, post_save
 
 
 class WorkflowsConfig(AppConfig):
@@ -14,15 +14,13 @@ class WorkflowsConfig(AppConfig):
 
         from . import audit
         from .accounts import mark_session_seen
-        from .notifications.task_notices import announce_task
         from .org import perm_cache
-        from .tasks.due import set_task_due
+        from .tasks.due import schedule_task
         from .tasks.nodes import enter_status
 
         pre_create_historical_record.connect(audit.fill_history_context, dispatch_uid="workflows_history_context")
-        pre_save.connect(set_task_due, sender=Task, dispatch_uid="workflows_task_due")
         post_save.connect(enter_status, sender=Task, dispatch_uid="workflows_enter_status")
-        post_save.connect(announce_task, sender=Task, dispatch_uid="workflows_announce_task")
+        post_save.connect(schedule_task, sender=Task, dispatch_uid="workflows_task_schedule")
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="workflows_role_groups")
         perm_cache.connect()
         user_logged_in.connect(mark_session_seen, dispatch_uid="workflows_session_seen")

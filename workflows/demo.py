@@ -21,9 +21,11 @@ def demo_hooks() -> list[Callable]:
 
 @register_demo(order=1000)
 def demo_reminders(today) -> str:
-    """Run the reminder sweep once (as cron would), so 换届提醒 are in the demo inboxes."""
+    """Run the sweeps once (as cron would), so new-task notices and 换届提醒 are in the demo inboxes."""
     from django.utils import timezone
 
     from .notifications.reminders import send_reminders
+    from .notifications.task_notices import announce_new_tasks
 
-    return f"提醒：已发送 {send_reminders(now=timezone.now())} 条换届与待办提醒。"
+    announced = announce_new_tasks(limit=100_000)
+    return f"提醒：已通知 {announced} 项新待办，已发送 {send_reminders(now=timezone.now())} 条换届与待办提醒。"

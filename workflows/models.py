@@ -100,6 +100,14 @@ class Unit(models.Model):
         return seen
 
 
+class TermQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for term in objs:  # as save() does
+            term.effective_end = term.postponed_until or term.ends
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Term(models.Model):
     """One term of office of a unit's committee (届)."""
 
@@ -113,7 +121,11 @@ class Term(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.CURRENT)
     postponed_until = models.DateField(_("批准延期至"), null=True, blank=True)
     postpone_reason = models.CharField(_("延期理由"), max_length=200, blank=True)
-    history = audited_history()
+    # The approved postponement or else the end: kept by save() so reminders find due terms by an index.
+    effective_end = models.DateField(_("实际届满日期"), editable=False)
+    history = audited_history(excluded_fields=["effective_end"])  # derived from the two dates above
+
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("任期")
@@ -123,13 +135,17 @@ class Term(models.Model):
             models.UniqueConstraint(fields=["unit"], condition=Q(status="current"), name="one_current_term_per_unit"),
             models.CheckConstraint(condition=Q(ends__gt=models.F("started")), name="term_ends_after_start"),
         ]
+        indexes = [models.Index(fields=["effective_end"], condition=Q(status="current"), name="current_term_end")]
 
     def __str__(self):
         return f"{self.unit.name} {self.started:%Y-%m-%d}—{self.ends:%Y-%m-%d}"
 
-    @property
-    def effective_end(self) -> date:
-        return self.postponed_until or self.ends
+    def save(self, *args, **kwargs):
+        self.effective_end = self.postponed_until or self.ends
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"ends", "postponed_until"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "effective_end"}
+        super().save(*args, **kwargs)
 
     def days_left(self, today: date) -> int:
         return (self.effective_end - today).days
@@ -262,3 +278,4 @@ class Reminder(models.Model):
 
 
 from .notifications.models import Delivery, UnitChannels  # noqa: E402, F401 (the outbox and unit channels)
+from .tasks.models import TaskSchedule  # noqa: E402, F401 (human tasks' due dates and notice bookkeeping)

@@ -94,7 +94,8 @@ def is_overdue(task, now: datetime) -> bool:
 def open_task_figures(*, now: datetime) -> OpenTasks:
     """Open human steps and waits by step, by person and by the person's unit (2 queries)."""
     tasks = list(Task.objects.filter(flow_task_type__in=STEP_TYPES, status__in=OPEN_STATUSES)
-                 .only("flow_task", "flow_task_type", "owner_id", "data", "created"))
+                 .select_related("schedule").only("flow_task", "flow_task_type", "owner_id", "created",
+                                                  "schedule__due_at"))
     owners = {u.pk: u for u in User.objects.filter(pk__in={t.owner_id for t in tasks if t.owner_id})
               .select_related("unit")}
     groups: dict[str, dict[str, OpenGroup]] = defaultdict(dict)

@@ -34,7 +34,7 @@ class InboxView(LoginRequiredMixin, ListView):
             step=self.request.GET.get("step") or None,
         )
         if self.request.GET.get("overdue"):
-            qs = qs.filter(data__due__lt=timezone.now().isoformat())
+            qs = qs.filter(schedule__due_at__lt=timezone.now())
         return qs
 
     def get_context_data(self, **kwargs):
@@ -76,7 +76,8 @@ def step_choices(flow_code=None) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def _task_for_page(request, pk):
-    task = get_object_or_404(Task.objects.select_related("process", "owner"), pk=pk, flow_task_type="HUMAN")
+    task = get_object_or_404(Task.objects.select_related("process", "owner", "schedule"), pk=pk,
+                             flow_task_type="HUMAN")
     if task.status in task_service.OPEN_STATUSES and not task_service.may_act_on(request.user, task):
         raise PermissionDenied
     if task.status not in task_service.OPEN_STATUSES and task.owner_id != request.user.pk:

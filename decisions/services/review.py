@@ -68,7 +68,8 @@ def decision_expert_review_close(*, decision: Decision, user: User) -> list[Opin
     require_perm(user, "workflows.run_office")
     with process_lock(decision) as process:
         decision.refresh_from_db()
-        pending = list(open_tasks(process, process.flow_class.expert_review).select_related("owner").order_by("pk"))
+        pending = list(open_tasks(process, process.flow_class.expert_review)
+                       .select_related("owner", "schedule").order_by("pk"))
         if decision.status != Decision.Status.EXPERT_REVIEW or not pending:
             raise Conflict("该议题当前不在专家论证阶段。")
         now = timezone.now()

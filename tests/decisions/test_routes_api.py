@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from decisions.models import Decision, Opinion, Vote, VoteResult
+from workflows.tasks import task_due
 
 from .helpers import (
     COMMITTEE,
@@ -56,7 +57,7 @@ def test_full_route_passed_implemented_closed(org, api, clock, category, amount,
     assert result["meeting_id"] == meeting.pk and result["active_steps"] == ["implement"]
     implement_task = open_tasks(decision, "implement").get()
     assert implement_task.owner == org["dangban"]
-    assert implement_task.data["due"].startswith(decision.implementation_due.isoformat())
+    assert task_due(implement_task).isoformat().startswith(decision.implementation_due.isoformat())
     do(api, org, pk, "implement", "dangban", {"report": "已完成一半", "done": False})
     assert Decision.objects.get(pk=pk).status == "implementing"
     do(api, org, pk, "implement", "dangban", {"report": "全部完成", "done": True})

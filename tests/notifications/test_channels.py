@@ -11,6 +11,7 @@ from workflows.models import Delivery, Unit, UnitChannels
 from workflows.notifications import notify
 from workflows.notifications.channels import dingtalk_signed_url, unit_channels_set, webhook_payload
 from workflows.notifications.outbox import deliver_due
+from workflows.notifications.task_notices import announce_new_tasks
 
 from ..elections.helpers import to_nominate
 
@@ -166,6 +167,7 @@ def test_http_webhooks_are_never_called_outside_tests(org, robot, settings):
 def test_task_notices_and_term_reminders_of_a_unit_go_to_its_robots(org, api, robot):
     configure("b01", robot, org)
     eid = to_nominate(api, org)
+    announce_new_tasks()
     nominate = Delivery.objects.filter(unit__code="b01", title__startswith="新待办：民主推荐")
     assert set(nominate.values_list("channel", flat=True)) == {"wecom", "dingtalk"}
     assert "/workbench/tasks/" in nominate.get(channel="wecom").payload["markdown"]["content"]

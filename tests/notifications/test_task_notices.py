@@ -1,4 +1,5 @@
-"""Every new human task tells whoever may do it: the owner, or everyone who may claim it."""
+"""Every new human task tells whoever may do it (the owner, or everyone who may claim it), from the sweep that
+`send_outbox` runs, never inside the step that created it."""
 
 import pytest
 from django.db import connection
@@ -8,12 +9,12 @@ from viewflow.workflow.models import Task
 from decisions.models import Decision
 from elections.models import Election
 from workflows.models import Delivery, Notification, User
-from workflows.notifications.task_notices import task_recipients, users_with_perm
+from workflows.notifications.task_notices import announce_new_tasks, task_recipients, users_with_perm
 from workflows.org.importer import import_org
 from workflows.tasks import open_tasks_for
 
 from ..decisions.helpers import do, submit, task_for
-from ..elections.helpers import complete, open_task, to_nominate
+from ..elections.helpers import complete, open_task, request_election
 
 
 def notices(kind="task_assigned", **filters):
@@ -31,6 +32,8 @@ def test_an_owned_task_tells_its_owner_once_with_a_link_and_a_mail(org, api):
     pk = submit(api, org["dangban"])["id"]
     task = task_for(Decision.objects.get(pk=pk), "branch_review")
     told = notices(url=f"/workbench/tasks/{task.pk}/")
+    assert not told.exists()  # the step only scheduled it
+    announce_new_tasks()
     assert [n.user.username for n in told] == ["sj_b01"]
     assert told[0].title == "新待办：党支部前置研究：门诊楼改造项目"
     assert "请于" in told[0].body  # the due date
@@ -39,6 +42,7 @@ def test_an_owned_task_tells_its_owner_once_with_a_link_and_a_mail(org, api):
     assert mail.payload["body"].endswith(f"/workbench/tasks/{task.pk}/")
     # claiming and starting the task save it again: no second notice
     api(org["sj_b01"]).post(f"/api/v1/tasks/{task.pk}/claim/")
+    announce_new_tasks()
     assert told.count() == 1
     assert not notices(user=org["dangban"]).exists()  # the proposer started it: no notice for the start
 
@@ -52,6 +56,7 @@ def test_a_pool_task_tells_exactly_who_the_inbox_lets_claim_it(org, api):
     pk = submit(api, org["sj_b01"])["id"]
     do(api, org, pk, "branch_review", "sj_b01", {"opinion": "approve", "comment": "同意"})
     task = task_for(Decision.objects.get(pk=pk), "risk_assessment")
+    announce_new_tasks()
     told = {n.user.username for n in notices(url=f"/workbench/tasks/{task.pk}/")}
     assert told == {"dangban", "dangban2"} == inbox_claimers(task)
     assert "shenji" not in told  # auditors never claim
@@ -59,18 +64,20 @@ def test_a_pool_task_tells_exactly_who_the_inbox_lets_claim_it(org, api):
 
 @pytest.mark.django_db
 def test_a_unit_pool_task_tells_that_branch_secretary_only_and_not_the_actor(org, api):
-    eid = to_nominate(api, org)
-    task = Task.objects.get(pk=open_task(api(org["sj_b01"]), eid, "nominate"))
-    assert {u.username for u in task_recipients(task)} == {"sj_b01"} == inbox_claimers(task)
-    assert notices(url=f"/workbench/tasks/{task.pk}/", user=org["sj_b01"]).count() == 1
-    approval = Election.objects.get(pk=eid)
-    assert approval.unit.code == "b01"
-    # the organization staff who approved the request are not told about the task they just did
+    eid = request_election(api, org["sj_b01"])["id"]
+    announce_new_tasks()
     first = Task.objects.filter(process__artifact_object_id=eid, flow_task_type="HUMAN").order_by("pk").first()
     assert notices(url=f"/workbench/tasks/{first.pk}/", user=org["zuzhi"]).count() == 1  # request_approval
+    complete(api(org["zuzhi"]), eid, "request_approval", {"approve": True, "comment": "同意"})
+    task = Task.objects.get(pk=open_task(api(org["sj_b01"]), eid, "nominate"))
+    announce_new_tasks()
+    assert {u.username for u in task_recipients(task)} == {"sj_b01"} == inbox_claimers(task)
+    assert notices(url=f"/workbench/tasks/{task.pk}/", user=org["sj_b01"]).count() == 1
+    assert Election.objects.get(pk=eid).unit.code == "b01"
     complete(api(org["sj_b01"]), eid, "nominate", {"candidates": ["b01_m1", "b01_m2", "b01_m3", "b01_m4"],
                                                    "paper_tallies": {}})
     review = Task.objects.get(pk=open_task(api(org["zuzhi"]), eid, "candidate_review"))
+    announce_new_tasks()
     assert {n.user.username for n in notices(url=f"/workbench/tasks/{review.pk}/")} == {"zuzhi"}
 
 
@@ -79,14 +86,12 @@ def test_the_actor_who_creates_a_task_for_themselves_is_not_told(org, api):
     pk = submit(api, org["dangban"])["id"]
     do(api, org, pk, "branch_review", "sj_b01", {"opinion": "return", "comment": "请补充材料"})
     revise = task_for(Decision.objects.get(pk=pk), "revise")
+    announce_new_tasks()
     assert [n.user.username for n in notices(url=f"/workbench/tasks/{revise.pk}/")] == ["dangban"]
-    from workflows.audit import audit_context
+    from workflows.notifications.task_notices import announce_task
 
-    with audit_context(actor=org["dangban"]):
-        from workflows.notifications.task_notices import announce_task
-
-        before = notices().count()
-        announce_task(Task, revise, created=True)
+    before = notices().count()
+    announce_task(revise, actor_id=org["dangban"].pk)  # had the proposer's own action created it
     assert notices().count() == before
 
 

@@ -1,19 +1,25 @@
 """换届提醒 and task due-date reminders, each sent once per target, kind and period.
 
 `send_reminders(now=...)` is what the `send_reminders` management command runs (from cron,
-as often as you like). For every reminder that is due it first claims the `Reminder` row
-under its unique (kind, target, period) constraint, inside a savepoint, and only then
-notifies, in the same transaction: a second or concurrent run finds the row taken and sends
-nothing.
+as often as you like). The database is asked only for what is due and not yet reminded, one
+query per kind through an index, so a run with nothing due costs a constant handful of
+queries at any size and one that sends k reminders O(k). For each reminder it first claims
+the `Reminder` row under its unique (kind, target, period) constraint, inside a savepoint, and
+only then notifies, in the same transaction: a second or concurrent run (another host) finds
+the row taken and sends nothing.
 
-- Terms: 180, 90 and 30 days before the (possibly postponed) end, and weekly once overdue,
-  to the unit's secretary and organization staff (plus the party secretary once overdue).
-  Fixed reminders use the effective end date as the period, so an approved postponement
-  starts the series again; overdue ones use the ISO week. They stop as soon as an election
-  for the term has started: domain apps tell us through `register_term_election_check`.
-- Tasks: every open human task of every flow with a due date: `task_due` when due within a
-  day (once per due date), `task_overdue` weekly once past due; to the owner, or when
-  unassigned to everyone who may claim it.
+- Terms (`Term.effective_end`, the postponed or else the planned end, an indexed column of
+  current terms): 180, 90 and 30 days before the end, and weekly once overdue, to the unit's
+  secretary and organization staff (plus the party secretary once overdue). Fixed reminders
+  use the effective end date as the period, so an approved postponement starts the series
+  again; overdue ones use the ISO week. A term is due when no `Reminder` of that kind and
+  period exists for it. They stop as soon as an election for the term has started: domain
+  apps tell us through `register_term_election_check`.
+- Tasks (`TaskSchedule.next_reminder_at`, indexed): an open human task is due a `task_due`
+  reminder a day before its due date (once per due date), then `task_overdue` weekly once
+  past due; after each, the row's next reminder time moves on (to the due date, then to the
+  next ISO week). To the owner, or when unassigned to everyone who may claim it. Rows of
+  tasks finished meanwhile are cleared (one UPDATE), never reminded.
 
 Reminders about a unit also go to its group robots (`notify(..., unit=...)`); the e-mails
 and webhook calls go through the outbox, which this command delivers at the end of its run.
@@ -24,23 +30,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from ..audit import audit_context
-from ..models import Reminder, Term, Unit, User
+from ..models import Reminder, TaskSchedule, Term, Unit, User
 from ..org.permissions import add_rule, oversees_terms
 from ..org.roles import Role
+from ..tasks.processes import OPEN_STATUSES
 from .service import notify
 from .task_notices import task_recipients
 
 log = logging.getLogger(__name__)
 
 TERM_THRESHOLDS = ((30, Reminder.Kind.TERM_30), (90, Reminder.Kind.TERM_90), (180, Reminder.Kind.TERM_180))
-TASK_DUE_WINDOW = timedelta(days=1)
 
 _term_election_checks: list[Callable[[Iterable[int]], set[int]]] = []
 
@@ -97,24 +104,48 @@ def _global_holders(role: str) -> list[User]:
                 .distinct().order_by("pk"))
 
 
+def _term_windows(today: date) -> list[tuple[str, Q]]:
+    """(kind, which current terms' effective end is in that kind's window), nearest first."""
+    windows, lower = [], today
+    for limit, kind in TERM_THRESHOLDS:
+        upper = today + timedelta(days=limit)
+        windows.append((kind, Q(effective_end__gte=lower, effective_end__lte=upper)))
+        lower = upper + timedelta(days=1)
+    return [(Reminder.Kind.TERM_OVERDUE, Q(effective_end__lt=today)), *windows]
+
+
+def _not_reminded(kind: str, period) -> Exists:
+    target = Concat(Value("term:"), Cast(OuterRef("pk"), CharField()))
+    return ~Exists(Reminder.objects.filter(kind=kind, target=target, period=period))
+
+
+def due_terms(today: date) -> list[tuple[str, Term]]:
+    """(kind, term) for every current term due a reminder not yet sent: one query per kind."""
+    found = []
+    week = iso_week(today)
+    for kind, window in _term_windows(today):
+        period = (Value(week) if kind == Reminder.Kind.TERM_OVERDUE
+                  else Concat(Value("end:"), Cast(OuterRef("effective_end"), CharField())))
+        terms = (Term.objects.filter(window, _not_reminded(kind, period), status=Term.Status.CURRENT,
+                                     unit__active=True, unit__kind__in=[Unit.Kind.BRANCH, Unit.Kind.GENERAL_BRANCH])
+                 .select_related("unit").order_by("unit__code"))
+        found += [(kind, term) for term in terms]
+    return found
+
+
 def due_term_reminders(now: datetime) -> list[Due]:
     today = timezone.localdate(now)
-    terms = list(
-        Term.objects.filter(status=Term.Status.CURRENT, unit__active=True,
-                            unit__kind__in=[Unit.Kind.BRANCH, Unit.Kind.GENERAL_BRANCH])
-        .select_related("unit").order_by("unit__code")
-    )
-    busy = terms_with_election(t.pk for t in terms)
+    candidates = due_terms(today)
+    if not candidates:
+        return []
+    busy = terms_with_election(term.pk for _kind, term in candidates)
     organization = _global_holders(Role.ORGANIZATION_STAFF)
     party_secretaries = None
     due = []
-    for term in terms:
+    for kind, term in candidates:
         if term.pk in busy:
             continue
         days_left = term.days_left(today)
-        kind = term_kind(days_left)
-        if kind is None:
-            continue
         recipients = list(term.unit.holders_of(Role.BRANCH_SECRETARY)) + organization
         if kind == Reminder.Kind.TERM_OVERDUE:
             if party_secretaries is None:
@@ -132,27 +163,32 @@ def due_term_reminders(now: datetime) -> list[Due]:
     return due
 
 
-def due_task_reminders(now: datetime) -> list[Due]:
-    from viewflow.workflow.models import Task
-    from viewflow.workflow.status import STATUS
+def next_week_start(now: datetime) -> datetime:
+    """Local midnight of the Monday after `now`: when the next weekly reminder is due."""
+    today = timezone.localdate(now)
+    monday = today + timedelta(days=7 - today.weekday())
+    return timezone.make_aware(datetime.combine(monday, time.min))
 
+
+def due_schedules(now: datetime) -> list[TaskSchedule]:
+    """Schedule rows of open human tasks whose next reminder is due; rows of closed tasks are cleared."""
+    TaskSchedule.objects.filter(next_reminder_at__lte=now).exclude(task__status__in=OPEN_STATUSES).update(
+        next_reminder_at=None)
+    return list(TaskSchedule.objects.filter(next_reminder_at__lte=now, task__status__in=OPEN_STATUSES)
+                .select_related("task__process", "task__owner").prefetch_related("task__process__artifact")
+                .order_by("next_reminder_at", "pk"))
+
+
+def due_task_reminders(now: datetime, schedules: list[TaskSchedule]) -> list[Due]:
     from ..tasks import task_title
 
-    tasks = (
-        Task.objects.filter(flow_task_type="HUMAN", status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED],
-                            data__due__isnull=False)
-        .select_related("process", "owner")
-        .order_by("pk")
-    )
     due = []
-    for task in tasks:  # due dates may carry any offset: compare as datetimes, not strings
-        when = parse_datetime((task.data or {}).get("due") or "")
-        if when is None or when > now + TASK_DUE_WINDOW:
-            continue
+    for schedule in schedules:
+        task, when = schedule.task, schedule.due_at
         if when < now:
             kind, period = Reminder.Kind.TASK_OVERDUE, iso_week(timezone.localdate(now))
         else:
-            kind, period = Reminder.Kind.TASK_DUE, f"due:{when.isoformat()}"
+            kind, period = Reminder.Kind.TASK_DUE, f"due:{when.astimezone(UTC).isoformat()}"
         subject = task.process.artifact if task.process.artifact_object_id else None
         unit = getattr(subject, "unit", None)
         due.append(Due(
@@ -163,6 +199,13 @@ def due_task_reminders(now: datetime) -> list[Due]:
             url=f"/workbench/tasks/{task.pk}/",
         ))
     return due
+
+
+def move_on(schedules: list[TaskSchedule], now: datetime) -> None:
+    """After this run: the next reminder of a task not yet due is at its due date, of an overdue one next week."""
+    if schedules:
+        TaskSchedule.objects.filter(pk__in=[s.pk for s in schedules]).update(next_reminder_at=Case(
+            When(due_at__lt=now, then=Value(next_week_start(now))), default=F("due_at")))
 
 
 # --- sending -----------------------------------------------------------------------------------
@@ -187,8 +230,8 @@ def claim_and_send(item: Due, now: datetime) -> bool:
 
 
 def pending_reminders(now: datetime) -> list[Due]:
-    """Everything due now, whether or not it was sent already."""
-    return due_term_reminders(now) + due_task_reminders(now)
+    """Everything due now and not yet reminded (a task's may have been sent by a run that is still busy)."""
+    return due_term_reminders(now) + due_task_reminders(now, due_schedules(now))
 
 
 def already_sent(item: Due) -> bool:
@@ -200,7 +243,9 @@ def send_reminders(*, now: datetime | None = None, dry_run: bool = False, report
     now = now or timezone.now()
     sent = 0
     with audit_context(reason="定时提醒"):
-        for item in pending_reminders(now):
+        schedules = due_schedules(now)
+        items = due_term_reminders(now) + due_task_reminders(now, schedules)
+        for item in items:
             if dry_run:
                 if not already_sent(item) and item.recipients and report:
                     report(f"would send {item.kind} {item.target} {item.period} to "
@@ -210,4 +255,6 @@ def send_reminders(*, now: datetime | None = None, dry_run: bool = False, report
                 sent += 1
                 if report:
                     report(f"{item.kind} {item.target} {item.period}")
+        if not dry_run:
+            move_on(schedules, now)
     return sent

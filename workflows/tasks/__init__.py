@@ -3,7 +3,8 @@
 - `nodes`: `Step`, `Start`, `Handle`, `End`, `SplitEach`: flows declare each step once.
 - `processes`: register flows, find, start, lock and resume a process by its subject.
 - `selectors` / `services`: the inbox reads; claim and complete (HTML page and API alike).
-- `due`: due dates; `forms`: the step form base; `diagram`: the process diagram.
+- `models` / `due`: each human task's `TaskSchedule` (due date, announcement, next reminder);
+  `forms`: the step form base; `diagram`: the process diagram.
 """
 
 from .due import task_due

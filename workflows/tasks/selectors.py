@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -32,7 +32,8 @@ def personal_nodes() -> list:
 
 def open_tasks_for(user):
     """Tasks assigned to the user, or unassigned ones the user may claim, and those of the people who
-    delegated to the user today (not their personal acts), annotated `on_behalf_of` (their username)."""
+    delegated to the user today (not their personal acts), annotated `on_behalf_of` (their username);
+    soonest due first (the indexed `TaskSchedule.due_at`, tasks without a due date last), then oldest."""
     base = Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN_STATUSES)
     if not user.is_authenticated or is_read_only(user):
         return base.none()
@@ -47,9 +48,9 @@ def open_tasks_for(user):
     return (
         base.filter(query)
         .annotate(on_behalf_of=Case(*on_behalf, default=Value(None), output_field=CharField()))
-        .select_related("process", "owner")
+        .select_related("process", "owner", "schedule")
         .prefetch_related("process__artifact")
-        .order_by("data__due", "pk")
+        .order_by(F("schedule__due_at").asc(nulls_last=True), "pk")
     )
 
 
@@ -98,4 +99,4 @@ def may_claim_if_free(user, task) -> bool:
 
 
 def get_task(task_id) -> Task:
-    return Task.objects.select_related("process", "owner").get(pk=task_id)
+    return Task.objects.select_related("process", "owner", "schedule").get(pk=task_id)

@@ -171,7 +171,7 @@ def step_bar(process) -> StepBar | None:
         return None
     order = step_order(process.flow_class)
     tasks = [
-        t for t in open_tasks(process).select_related("owner").order_by("pk")
+        t for t in open_tasks(process).select_related("owner", "schedule").order_by("pk")
         if t.flow_task is not None and t.flow_task in order.numbers
     ]
     status = subject_status(process.artifact)
