@@ -28,7 +28,7 @@ def node_label(node) -> str:
 
 
 def due_at(node, created: datetime) -> datetime | None:
-    """The due date `set_task_due` gives a human task of `node` created at `created`."""
+    """The due date `schedule_task` gives a human task of `node` created at `created`."""
     if not hasattr(node, "due_for"):
         return None
     probe = Task(flow_task=node, flow_task_type="HUMAN", data={})
@@ -54,20 +54,29 @@ def build_task(process, node, *, created: datetime, status: str, owner_id=None, 
     permission = owner_permission_of(node) if task_type == "HUMAN" else None
     if task_type == "HUMAN":
         due = due or due_at(node, created)
-        if due is not None:
-            data["due"] = due.isoformat()
     done = status == STATUS.DONE
     finished = (finished or created) if done else None
     started = finished if done and task_type in ("START", "HUMAN") else None
-    return Task(
+    task = Task(
         process=process, flow_task=node, flow_task_type=task_type, status=status, created=created,
         assigned=started if permission and done else None, started=started, finished=finished, token=START_TOKEN,
         owner_id=owner_id, owner_permission=permission, data=data,
     )
+    task.bench_due = due if task_type == "HUMAN" else None
+    return task
 
 
 def add_task_side_rows(tasks: list[Task]) -> None:
-    """Rows that hang off new tasks (they have ids here). None yet: due dates live in `task.data`."""
+    """Rows that hang off new tasks (they have ids here): each human task's schedule, as
+    `workflows.tasks.due.schedule_task` writes it; generated tasks count as announced already."""
+    from workflows.tasks.due import first_reminder_at
+    from workflows.tasks.models import TaskSchedule
+
+    TaskSchedule.objects.bulk_create([
+        TaskSchedule(task_id=task.pk, due_at=task.bench_due, announced_at=task.created,
+                     next_reminder_at=first_reminder_at(task.bench_due) if task.status != STATUS.DONE else None)
+        for task in tasks if task.flow_task_type == "HUMAN"
+    ], batch_size=5000)
 
 
 def history_row(obj, *, history_type: str, when: datetime, user_id, reason: str, **overrides):
