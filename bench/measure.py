@@ -114,7 +114,18 @@ def warm_up_sweep() -> str:
     return _sweep()[2]
 
 
+def _drain_outbox() -> None:
+    """Deliver what earlier measures left in the outbox (a run delivers at most 500), so the empty
+    sweep measures the sweep, not left-over deliveries."""
+    from workflows.notifications.outbox import deliver_due
+
+    for _ in range(20):  # failed rows wait for their retry time, so this ends
+        if not deliver_due(limit=5000)["delivered"]:
+            break
+
+
 def measure_sweeps(results: dict, generate) -> None:
+    _drain_outbox()
     elapsed, queries, said = _sweep()
     results["reminder sweep, nothing due s"] = (elapsed, 1)
     results["reminder sweep, nothing due queries"] = (queries, None)
