@@ -4,7 +4,7 @@ from django.db.models import Count, prefetch_related_objects
 from rest_framework import serializers
 
 from workflows.api_fields import StrictCharField
-from workflows.tasks import active_step_names, active_steps_by_process, process_for, processes_for
+from workflows.tasks import active_step_names, process_for, process_states
 
 from .batch import decision_list_materials
 from .models import Attendance, Minutes, MinutesCorrection, Recusal, Vote, VoteResult
@@ -67,15 +67,13 @@ def decisions_data(decisions, user) -> list[dict]:
     """`decision_data` of a page of decisions at a fixed cost: processes, steps, results, opinions and
     votes each in one query for the whole page (the visibility rules as for one decision)."""
     decisions = list(decisions)
-    processes = processes_for(decisions)
-    steps = active_steps_by_process(processes.values())
-    materials = decision_list_materials(decisions, user, processes)
+    states = process_states(decisions)
+    materials = decision_list_materials(decisions, user, {pk: process for pk, (process, _) in states.items()})
     out = []
     for decision in decisions:
-        process = processes.get(decision.pk)
+        process, steps = states.get(decision.pk, (None, []))
         result, opinions, votes = materials[decision.pk]
-        out.append(decision_data(decision, user, loaded=(
-            process, steps.get(process.pk, []) if process else [], result, opinions, votes)))
+        out.append(decision_data(decision, user, loaded=(process, steps, result, opinions, votes)))
     return out
 
 
@@ -154,13 +152,11 @@ def meetings_data(meetings) -> list[dict]:
     for meeting in meetings:
         for result in meeting.results.all():
             result.counted_defer_votes = defers.get((result.decision_id, result.meeting_id), 0)
-    processes = processes_for(meetings)
-    steps = active_steps_by_process(processes.values())
+    states = process_states(meetings)
     out = []
     for meeting in meetings:
-        process = processes.get(meeting.pk)
-        out.append(meeting_data(meeting, loaded={"process": process,
-                                                 "steps": steps.get(process.pk, []) if process else []}))
+        process, steps = states.get(meeting.pk, (None, []))
+        out.append(meeting_data(meeting, loaded={"process": process, "steps": steps}))
     return out
 
 

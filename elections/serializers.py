@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, prefetch_related_objects
 from rest_framework import serializers
 
-from workflows.tasks import active_step_names, active_steps_by_process, process_for, processes_for
+from workflows.tasks import active_step_names, process_for, process_states
 
 from .models import Candidate, Election, ElectionOfficial, ElectionRound, RoundVote
 from .selectors import rounds_data
@@ -61,13 +61,11 @@ def elections_data(elections) -> list[dict]:
         Prefetch("rounds", to_attr="listed_rounds", queryset=ElectionRound.objects.order_by("number")
                  .prefetch_related(Prefetch("votes", queryset=RoundVote.objects.select_related("candidate")))),
     )
-    processes = processes_for(elections)
-    steps = active_steps_by_process(processes.values())
+    states = process_states(elections)
     out = []
     for election in elections:
-        process = processes.get(election.pk)
-        out.append(election_data(election, loaded={"process": process,
-                                                   "steps": steps.get(process.pk, []) if process else []}))
+        process, steps = states.get(election.pk, (None, []))
+        out.append(election_data(election, loaded={"process": process, "steps": steps}))
     return out
 
 

@@ -9,9 +9,10 @@ from viewflow.workflow.models import Task
 from decisions.models import Decision
 from elections.models import Election
 from workflows.models import Delivery, Notification, User
-from workflows.notifications.task_notices import announce_new_tasks, task_recipients, users_with_perm
+from workflows.notifications.task_notices import announce_new_tasks, task_recipients
 from workflows.org.importer import import_org
 from workflows.tasks import open_tasks_for
+from workflows.tasks.pool import users_with_perm
 
 from ..decisions.helpers import do, submit, task_for
 from ..elections.helpers import complete, open_task, request_election

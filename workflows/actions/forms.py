@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import User
-from ..notifications.task_notices import users_with_perm
 from ..org.roles import Role
 from ..tasks.forms import ChoiceButtons, PeopleField, PersonField
+from ..tasks.pool import claimants
 from .models import Delegation
 
 
@@ -29,10 +29,7 @@ def colleagues():
 
 def may_take_over(task):
     """People who may do this step on their own right (转办 candidates), the current holder excluded."""
-    if not task.owner_permission:
-        return []
-    holders = users_with_perm(task.owner_permission, content_type_id=task.owner_permission_content_type_id,
-                              object_pk=task.owner_permission_obj_pk or None)
+    holders = claimants(task)
     return list(holders.exclude(pk=task.owner_id)) if task.owner_id else list(holders)
 
 

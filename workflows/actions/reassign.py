@@ -12,7 +12,8 @@ from ..models import User
 from ..notifications import notify
 from ..org.permissions import is_read_only
 from ..records import record_save
-from ..tasks.selectors import may_act_on, may_claim_if_free
+from ..tasks.pool import may_claim_if_free
+from ..tasks.selectors import may_act_on
 from .common import notice_context, require_not_personal, require_open, require_writer, task_url
 from .models import Reassignment
 

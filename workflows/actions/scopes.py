@@ -24,7 +24,7 @@ def tasks_in_scope(user, params):
     if scope == "started":
         return started_keys_for(user, flow=flow)
     tasks = open_tasks_for(user) if scope == "open" else done_tasks_for(user, flow=None)
-    return filter_tasks(tasks, flow=flow, step=step).select_related("stand_in__principal", "schedule")
+    return filter_tasks(tasks, flow=flow, step=step).select_related("schedule").prefetch_related("stand_in__principal")
 
 
 def started_data(keys) -> list[dict]:

@@ -41,17 +41,22 @@ def cached(user, name: str, load):
     return store[name]
 
 
-def viewflow_object_perms(user) -> set[str]:
-    """Every object permission of the user as viewflow's task queue names them, "app.codename_pk"."""
+def object_grants(user) -> frozenset[tuple[str, int, str]]:
+    """Every guardian object permission of the user, own or a group's: ("app.codename", content type id, object pk)."""
     from guardian.models import GroupObjectPermission, UserObjectPermission
 
     def load():
-        fields = ("content_type__app_label", "permission__codename", "object_pk")
+        fields = ("content_type__app_label", "permission__codename", "content_type_id", "object_pk")
         rows = UserObjectPermission.objects.filter(user=user).values_list(*fields).union(
             GroupObjectPermission.objects.filter(group__user=user).values_list(*fields))
-        return frozenset(f"{app}.{codename}_{pk}" for app, codename, pk in rows)
+        return frozenset((f"{app}.{codename}", content_type_id, pk) for app, codename, content_type_id, pk in rows)
 
-    return set(cached(user, "viewflow_object_perms", load))
+    return cached(user, "object_grants", load)
+
+
+def viewflow_object_perms(user) -> set[str]:
+    """The same as viewflow's own task queue names them, "app.codename_pk"."""
+    return {f"{perm}_{pk}" for perm, _content_type_id, pk in object_grants(user)}
 
 
 def forget(user) -> None:

@@ -19,6 +19,7 @@ from .processes import (
     process_lock,
     process_resume,
     process_start,
+    process_states,
     processes_for,
     register_flow,
     registered_flows,
@@ -31,6 +32,6 @@ from .services import step_of, task_claim, task_complete
 __all__ = [
     "API_STATUS", "OPEN_STATUSES", "active_step_names", "active_steps_by_process", "filter_tasks", "flow_code_of", "get_task", "may_act_on",
     "open_tasks", "open_tasks_for", "process_cancel", "process_for", "process_lock", "process_resume",
-    "process_start", "processes_for", "register_flow", "registered_flows", "step_of", "subject_status", "task_claim", "task_complete", "task_due",
+    "process_start", "process_states", "processes_for", "register_flow", "registered_flows", "step_of", "subject_status", "task_claim", "task_complete", "task_due",
     "task_title", "waiting_task",
 ]

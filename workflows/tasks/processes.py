@@ -148,6 +148,13 @@ def active_steps_by_process(processes) -> dict[int, list[str]]:
     return steps
 
 
+def process_states(subjects) -> dict:
+    """{subject pk: (its process or None, names of the process's active steps)} in two queries (list pages)."""
+    processes = processes_for(subjects)
+    steps = active_steps_by_process(processes.values())
+    return {pk: (process, steps.get(process.pk, [])) for pk, process in processes.items()}
+
+
 def process_start(subject, *, user=None):
     """Start the process of `subject` at its flow's `Start` node (the task is the user's)."""
     flow_class = _flow_for(subject)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.db.models import Case, CharField, F, Q, Value, When
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from ..org.permissions import is_read_only
+from .pool import claimable_by
 from .processes import OPEN_STATUSES, registered_flows
 from .standins import is_personal, principals_of
 
@@ -19,10 +23,17 @@ API_STATUS = {
 }
 
 
-def _takes(user) -> Q:
-    """Tasks assigned to `user`, or unassigned ones `user` may claim."""
-    claimable = Task.objects.user_queue(user).filter(owner__isnull=True, status=STATUS.NEW).values("pk")
-    return Q(owner=user) | Q(pk__in=claimable)
+def _takes(user, also: Q | None = None) -> list[Q]:
+    """Filters whose union is the tasks `user` may do on their own right: assigned to them, or claimable.
+
+    Kept as separate arms (each `& also`) so that the database serves each from an index.
+    """
+    also = also or Q()
+    return [Q(owner=user) & also, *(arm & also for arm in claimable_by(user))]
+
+
+def _any(filters: list[Q]) -> Q:
+    return functools.reduce(operator.or_, filters)
 
 
 def personal_nodes() -> list:
@@ -38,18 +49,21 @@ def open_tasks_for(user):
     if not user.is_authenticated or is_read_only(user):
         return base.none()
     mine = _takes(user)
-    query, on_behalf = mine, []
+    arms, on_behalf = list(mine), []
     principals = principals_of(user)
     not_personal = ~Q(flow_task__in=personal_nodes()) if principals else Q()
     for principal in principals:
-        theirs = _takes(principal) & not_personal
-        query |= theirs
-        on_behalf.append(When(theirs & ~mine, then=Value(principal.username)))
+        theirs = _takes(principal, not_personal)
+        arms += theirs
+        on_behalf.append(When(_any(theirs) & ~_any(mine), then=Value(principal.username)))
     return (
-        base.filter(query)
+        base.filter(_any(arms), schedule__isnull=False)  # every human task has one; inner-joined, the
+        # database may walk the due-date index and stop at the page
         .annotate(on_behalf_of=Case(*on_behalf, default=Value(None), output_field=CharField()))
-        .select_related("process", "owner", "schedule")
-        .prefetch_related("process__artifact")
+        # Only the sort key is joined; what a row shows is fetched for the page alone (a join would run
+        # over every task the user may do before the sort picks the page).
+        .select_related("schedule")
+        .prefetch_related("process__artifact", "owner")
         .order_by(F("schedule__due_at").asc(nulls_last=True), "pk")
     )
 
@@ -89,13 +103,6 @@ def acting_for(user, task):
     if task.owner_id == user.pk:
         return None
     return next((p for p in principals_of(user) if may_act_on_own_right(p, task)), None)
-
-
-def may_claim_if_free(user, task) -> bool:
-    if is_read_only(user) or not task.owner_permission:
-        return False
-    obj = task.owner_permission_obj if task.owner_permission_obj_pk else None
-    return user.has_perm(task.owner_permission, obj) or user.has_perm(task.owner_permission)
 
 
 def get_task(task_id) -> Task:

@@ -11,8 +11,9 @@ from viewflow.workflow.status import STATUS
 from ..audit import audit_context
 from ..exceptions import Conflict, FormInvalid
 from .nodes import Step
+from .pool import may_claim_if_free
 from .processes import OPEN_STATUSES
-from .selectors import acting_for, may_act_on, may_act_on_own_right, may_claim_if_free
+from .selectors import acting_for, may_act_on, may_act_on_own_right
 from .standins import principal_of, record_stand_in, run_completion_checks
 
 
