@@ -105,7 +105,10 @@ def _simulate(base: str, user: dict, deadline: float, record, cookie_name: str) 
 
 
 def _start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+    # Persistent connections, as a deployment straight to PostgreSQL runs (README: Past one machine): a new
+    # connection costs about 15 ms a request here. `DATABASE_CONN_MAX_AGE=0` measures without them.
+    env = {"DATABASE_CONN_MAX_AGE": "60", **os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
+           "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "project.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(WORKERS), "--timeout", "60", "--log-level", "warning"],
@@ -126,7 +129,7 @@ def run_against(database_url: str, print_row) -> dict:
     """Run the load test on the data set at `database_url` (the settings in use must point there too)."""
     from django.conf import settings
 
-    from .measure import percentile
+    from bench.measure import percentile
 
     users = simulated_users(USERS)
     port = _free_port()
@@ -151,7 +154,8 @@ def run_against(database_url: str, print_row) -> dict:
         server.terminate()
         server.wait(timeout=30)
     every = [t for kind_times in times.values() for t in kind_times]
-    print_row(f"load: {len(users)} users, {WORKERS} gunicorn workers, {SECONDS:.0f} s",
+    conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE", "60")
+    print_row(f"load: {len(users)} users, {WORKERS} gunicorn workers, {SECONDS:.0f} s, conn_max_age {conn_max_age}",
               f"{len(every)} requests, {len(every) / SECONDS:.1f}/s, {len(errors)} errors")
     for kind, kind_times in sorted(times.items()):
         print_row(f"  {kind}", f"n={len(kind_times):5d}  p50 {percentile(kind_times, 0.5) * 1000:7.1f} ms  "

@@ -142,6 +142,8 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 API_TOKEN_IDLE_HOURS = env.float("API_TOKEN_IDLE_HOURS", default=12)
 CSRF_FAILURE_VIEW = "workflows.api_edge.csrf_failure"
 LOGIN_URL = "/accounts/login/"
+# A people picker lists at most this many people; past it the page searches by name (workflows/org/people_search.py).
+PEOPLE_PICKER_LIST_MAX = env.int("PEOPLE_PICKER_LIST_MAX", default=200)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 

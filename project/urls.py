@@ -12,6 +12,7 @@ from workflows.audit.views import AuditApp
 from workflows.comments.views import CommentsApp
 from workflows.materials.views import MaterialsApp
 from workflows.notifications.views import NotificationsApp
+from workflows.org.people_search import PeopleSearchView
 from workflows.org.views import OrganisationApp
 from workflows.views import HomeView, WorkbenchApp
 
@@ -39,5 +40,6 @@ urlpatterns = [
     path("api/v1/", include("workflows.actions.api")),
     path("api/v1/", include("workflows.materials.urls_api")),
     path("api/v1/", include("workflows.comments.urls_api")),
+    path("people/search/", PeopleSearchView.as_view(), name="people-search"),
     path("", site.urls),
 ]

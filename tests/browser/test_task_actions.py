@@ -70,3 +70,33 @@ def test_task_actions_pages(org, page, live_server):
         page.click(".hp-task button[type=submit]")
     assert "24小时内已催办过" in page.content()
     browser.check_page()
+
+
+def test_a_long_people_list_is_searched_by_name(org, page, live_server, settings):
+    """Past PEOPLE_PICKER_LIST_MAX the 抄送 picker lists nobody until one types a name, then ticks a result."""
+    from decisions.models import Decision
+    from tests.decisions.helpers import task_for
+
+    settings.PEOPLE_PICKER_LIST_MAX = 3
+    body = _api(org["sj_b01"]).post("/api/v1/decisions/", proposal(), format="json").json()
+    task = task_for(Decision.objects.get(pk=body["id"]), "branch_review")
+    browser = Browser(page, live_server, name="picker-search")
+    browser.sign_in("sj_b01")
+    browser.goto(f"/workbench/tasks/{task.pk}/")
+    form = page.locator(".hp-actions form[action$='/cc/']")
+    form.locator("xpath=ancestor::details").locator("summary").click()
+    assert form.locator(".hp-picker__item").count() == 0
+    assert form.locator("[data-picker-hint]").is_visible()
+    form.locator(".hp-picker__search").fill("纪委")
+    form.locator("label", has_text="赵纪委").wait_for()
+    assert form.locator(".hp-picker__item").count() == 1
+    form.locator("label", has_text="赵纪委").click()
+    form.locator(".hp-picker__search").fill("院长")
+    form.locator("label", has_text="李院长").wait_for()
+    assert form.locator("label", has_text="赵纪委").is_visible()  # a ticked person stays
+    browser.check_page()
+    _tap_targets_ok(page, ".hp-actions form[action$='/cc/'] .hp-picker__item label")
+    form.locator("label", has_text="李院长").click()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert "已抄送给" in page.content() and "赵纪委" in page.content() and "李院长" in page.content()

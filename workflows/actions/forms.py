@@ -27,6 +27,11 @@ def colleagues():
         "name", "pk")
 
 
+def delegates_for(user):
+    """Whom `user` may ask to stand in (委托): colleagues other than themselves."""
+    return colleagues().exclude(pk=user.pk)
+
+
 def may_take_over(task):
     """People who may do this step on their own right (转办 candidates), the current holder excluded."""
     holders = claimants(task)
@@ -43,7 +48,8 @@ class ReassignForm(forms.Form):
 
 
 class ConsultForm(forms.Form):
-    to = PeopleField(label="征求意见对象", error_messages={"required": "请选择征求意见的对象。"})
+    to = PeopleField(label="征求意见对象", search_source="colleagues",
+                     error_messages={"required": "请选择征求意见的对象。"})
     question = _text("征求意见的内容", rows=3, max_length=1000)
 
     def __init__(self, *args, **kwargs):
@@ -52,7 +58,7 @@ class ConsultForm(forms.Form):
 
 
 class CopyForm(forms.Form):
-    to = PeopleField(label="抄送给", error_messages={"required": "请选择抄送对象。"})
+    to = PeopleField(label="抄送给", search_source="colleagues", error_messages={"required": "请选择抄送对象。"})
     note = _text("附言", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -69,7 +75,8 @@ class AnswerForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    delegate = PersonField(label="受托人", required=True, error_messages={"required": "请选择受托人。"})
+    delegate = PersonField(label="受托人", required=True, search_source="delegates",
+                           error_messages={"required": "请选择受托人。"})
     reason = forms.ChoiceField(label="事由", choices=Delegation.Reason.choices, widget=ChoiceButtons,
                                error_messages={"required": "请选择事由。", "invalid_choice": "请选择事由。"})
     starts = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -79,6 +86,6 @@ class DelegationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = colleagues().exclude(pk=user.pk)
+        self.fields["delegate"].queryset = delegates_for(user)
         today = timezone.localdate()
         self.fields["starts"].initial, self.fields["ends"].initial = today, today + timedelta(days=6)

@@ -14,6 +14,7 @@ import threading
 
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.functional import LazyObject, empty
 
 _DJANGO_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
 _lock = threading.Lock()
@@ -26,8 +27,18 @@ def grants_changed(**_kwargs) -> None:
         _generation[0] += 1
 
 
+def _instance(user):
+    """The user object itself: `request.user` is a lazy wrapper, while rules and model methods see the user."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def cached(user, name: str, load):
     """`load()` once per user object and generation, kept on the user under `name`."""
+    user = _instance(user)
     entry = user.__dict__.get("_grant_cache")
     if entry is None or entry[0] != _generation[0]:
         if entry is not None:
@@ -61,6 +72,7 @@ def viewflow_object_perms(user) -> set[str]:
 
 def forget(user) -> None:
     """Drop the user's cached permissions now (Django's included)."""
+    user = _instance(user)
     for attr in ("_grant_cache", *_DJANGO_CACHES):
         user.__dict__.pop(attr, None)
 

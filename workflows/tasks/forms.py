@@ -1,7 +1,12 @@
 """Form base of every step payload (HTML page and API alike) and its shared fields."""
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 
@@ -108,9 +113,11 @@ class PeoplePicker(forms.Widget):
         context = super().get_context(name, value, attrs)
         chosen = {str(v) for v in (value or [])} if isinstance(value, (list, tuple)) else {str(value)}
         base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        search_url = getattr(self.options, "search_url", None)
+        listed = self.options.chosen(chosen) if search_url else self.options
         options = [{"value": pk, "label": label, "search": search, "id": f"{base_id}_{i}", "checked": str(pk) in chosen}
-                   for i, (pk, label, search) in enumerate(self.options)]
-        context["widget"].update(multiple=self.multiple, base_id=base_id, options=options,
+                   for i, (pk, label, search) in enumerate(listed)]
+        context["widget"].update(multiple=self.multiple, base_id=base_id, options=options, search_url=search_url,
                                  checked_count=sum(o["checked"] for o in options))
         return context
 
@@ -146,10 +153,13 @@ class PeopleField(forms.Field):
         "invalid_choice": "所选人员不在可选名单中，请重新选择。",
     }
 
-    def __init__(self, *, queryset=None, label_from_user=person_label, **kwargs):
+    def __init__(self, *, queryset=None, label_from_user=person_label, search_source: str | None = None, **kwargs):
+        """`search_source`: the `org.people_search` source the queryset comes from; past
+        `settings.PEOPLE_PICKER_LIST_MAX` people the page searches it by name instead of listing everyone."""
         kwargs.setdefault("widget", PeoplePicker(multiple=self.multiple))
         super().__init__(**kwargs)
         self.label_from_user = label_from_user
+        self.search_source = search_source
         self.queryset = queryset
 
     @property
@@ -160,6 +170,7 @@ class PeopleField(forms.Field):
     def queryset(self, queryset):
         self._queryset = queryset
         self._users = None
+        self._searched = None
         if isinstance(self.widget, PeoplePicker):
             self.widget.options = _LazyOptions(self)
 
@@ -167,6 +178,23 @@ class PeopleField(forms.Field):
         result = super().__deepcopy__(memo)
         result.queryset = self._queryset  # rebind the copied widget's options to the copied field
         return result
+
+    def searched(self) -> bool:
+        """Too many people to list: the page searches the source instead (one COUNT query)."""
+        if self._searched is None:
+            qs = self._queryset
+            self._searched = bool(self.search_source and isinstance(qs, QuerySet)
+                                  and qs.count() > settings.PEOPLE_PICKER_LIST_MAX)
+        return self._searched
+
+    def users_among(self, *, ids=(), usernames=()) -> list:
+        """Those of the given people who are in the queryset: one query when searched, else from the list."""
+        ids, usernames = {str(v) for v in ids}, set(usernames)
+        if self.searched():
+            qs = self._queryset.filter(pk__in=[v for v in ids if v.isdigit()]) if ids else \
+                self._queryset.filter(username__in=usernames)
+            return list(qs.select_related("unit").order_by("name", "pk"))
+        return [u for u in self.users() if str(u.pk) in ids or u.username in usernames]
 
     def users(self) -> list:
         if self._users is None:
@@ -179,7 +207,7 @@ class PeopleField(forms.Field):
 
     def to_python(self, value):
         if isinstance(value, PickedIds):
-            by_id = {str(u.pk): u for u in self.users()}
+            by_id = {str(u.pk): u for u in self.users_among(ids=value)}
             if any(v not in by_id for v in value):
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             names = [by_id[v].username for v in value]
@@ -201,7 +229,7 @@ class PeopleField(forms.Field):
         if isinstance(value, PickedIds) or value in (None, "", []):
             return value
         names = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
-        ids = {u.username: str(u.pk) for u in self.users()}
+        ids = {u.username: str(u.pk) for u in self.users_among(usernames=names)} if names else {}
         return PickedIds(ids[n] for n in names if n in ids)
 
 
@@ -212,9 +240,21 @@ class _LazyOptions:
         self.field = field
 
     def __iter__(self):
-        for user in self.field.users():
+        return self._options(self.field.users())
+
+    def _options(self, users):
+        for user in users:
             label = self.field.label_from_user(user)
             yield user.pk, label, label
+
+    @property
+    def search_url(self) -> str | None:
+        if not self.field.searched():
+            return None
+        return f"{reverse('people-search')}?{urlencode({'source': self.field.search_source})}"
+
+    def chosen(self, ids) -> list:
+        return list(self._options(self.field.users_among(ids=ids))) if ids - {"", "None"} else []
 
 
 class PersonField(PeopleField):
