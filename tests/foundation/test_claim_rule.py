@@ -72,3 +72,53 @@ def test_the_odd_cases_fall_where_they_should(pool):
     nominate = {u.username for u in claimants(by_perm["workflows.lead_unit"])}
     assert {"sj_b01", "group_obj_perm", "admin"} <= nominate
     assert "sj_b02" not in nominate
+
+
+@pytest.mark.django_db
+def test_the_inbox_count_by_parts_is_the_true_count_for_everyone(pool, api, org):
+    from workflows.tasks import filter_tasks
+
+    submit(api, org["sj_b01"])  # 党支部前置研究, assigned to sj_b01
+    assert open_tasks_for(User.objects.get(username="sj_b01")).filter(owner__username="sj_b01").exists()
+    for user in User.objects.order_by("pk"):
+        inbox = open_tasks_for(User.objects.get(pk=user.pk))
+        assert inbox.count() == len(list(inbox)), user.username
+        narrowed = filter_tasks(inbox, flow="election")
+        assert narrowed._count_parts is None
+        assert narrowed.count() == len(list(narrowed)), user.username
+
+
+@pytest.mark.django_db
+def test_the_inbox_count_costs_its_arms_not_its_tasks(pool, api, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counted(username):
+        inbox = open_tasks_for(User.objects.get(username=username))
+        with CaptureQueriesContext(connection) as queries:
+            total = inbox.count()
+        return total, len(queries.captured_queries)
+
+    before = counted("dangban"), counted("sj_b01")
+    for _ in range(3):
+        pk = submit(api, org["sj_b01"])["id"]
+        do(api, org, pk, "branch_review", "sj_b01", {"opinion": "approve", "comment": "同意"})
+    after = counted("dangban"), counted("sj_b01")
+    assert after[0][0] == before[0][0] + 3
+    assert [queries for _total, queries in before] == [queries for _total, queries in after]
+
+
+@pytest.mark.django_db
+def test_with_a_delegation_the_inbox_is_counted_whole(pool, api, org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    response = api(org["dangban"]).post("/api/v1/delegations/", {
+        "delegate": "zuzhi", "reason": "business_trip", "starts": today.isoformat(),
+        "ends": (today + timedelta(days=3)).isoformat()}, format="json")
+    assert response.status_code == 201, response.json()
+    inbox = open_tasks_for(User.objects.get(username="zuzhi"))
+    assert inbox._count_parts is None
+    assert inbox.count() == len(list(inbox)) > 0

@@ -9,7 +9,9 @@ superusers. A task without a permission is nobody's to claim.
 - `may_claim_if_free(user, task)`: the rule for one pair, through `user.has_perm`;
 - `claimable_by(user)`: the rule as task filters (the inbox), one per permission the user holds, so
   that each arm is served by an index (the partial index `task_pool_permission` on open
-  unassigned tasks, migration workflows 0009) and the query costs the user's tasks, not the pool's;
+  unassigned human tasks, migration workflows 0010: permission, content type, object) and the query
+  costs the user's tasks, not the pool's; the arms are disjoint, and each is counted from that index
+  alone (the inbox's count, `selectors.InboxQuerySet`);
 - `claimants(task)`: the rule as one query over people (task notices, 转办 candidates).
 """
 
@@ -27,7 +29,7 @@ from ..org.perm_cache import object_grants
 from ..org.permissions import is_read_only
 from ..org.roles import Role
 
-OPEN_UNASSIGNED = Q(owner__isnull=True, status=STATUS.NEW)
+OPEN_UNASSIGNED = Q(owner__isnull=True, status=STATUS.NEW, flow_task_type="HUMAN")  # the partial index's predicate
 
 
 def may_claim_if_free(user, task) -> bool:
