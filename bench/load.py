@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 USERS = int(os.environ.get("LOAD_USERS") or 50)
 SECONDS = float(os.environ.get("LOAD_SECONDS") or 60)
 WORKERS = int(os.environ.get("LOAD_WORKERS") or 4)
+# Persistent connections, as a deployment straight to PostgreSQL runs (README: Past one machine): a new
+# connection costs about 15 ms a request here. `DATABASE_CONN_MAX_AGE=0` measures without them.
+CONN_MAX_AGE = os.environ.get("DATABASE_CONN_MAX_AGE") or "60"
 
 
 def _free_port() -> int:
@@ -105,9 +108,7 @@ def _simulate(base: str, user: dict, deadline: float, record, cookie_name: str) 
 
 
 def _start_server(port: int) -> subprocess.Popen:
-    # Persistent connections, as a deployment straight to PostgreSQL runs (README: Past one machine): a new
-    # connection costs about 15 ms a request here. `DATABASE_CONN_MAX_AGE=0` measures without them.
-    env = {"DATABASE_CONN_MAX_AGE": "60", **os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": CONN_MAX_AGE, "DJANGO_SETTINGS_MODULE": "bench.settings",
            "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "project.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -154,8 +155,7 @@ def run_against(database_url: str, print_row) -> dict:
         server.terminate()
         server.wait(timeout=30)
     every = [t for kind_times in times.values() for t in kind_times]
-    conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE", "60")
-    print_row(f"load: {len(users)} users, {WORKERS} gunicorn workers, {SECONDS:.0f} s, conn_max_age {conn_max_age}",
+    print_row(f"load: {len(users)} users, {WORKERS} gunicorn workers, {SECONDS:.0f} s, conn_max_age {CONN_MAX_AGE}",
               f"{len(every)} requests, {len(every) / SECONDS:.1f}/s, {len(errors)} errors")
     for kind, kind_times in sorted(times.items()):
         print_row(f"  {kind}", f"n={len(kind_times):5d}  p50 {percentile(kind_times, 0.5) * 1000:7.1f} ms  "

@@ -24,6 +24,9 @@ API_STATUS = {
 }
 
 
+OPEN_HUMAN = Q(flow_task_type="HUMAN", status__in=OPEN_STATUSES)  # the inbox and its count alike
+
+
 def _takes(user, also: Q | None = None) -> list[Q]:
     """Filters whose union is the tasks `user` may do on their own right: assigned to them, or claimable.
 
@@ -79,7 +82,7 @@ def open_tasks_for(user):
     """Tasks assigned to the user, or unassigned ones the user may claim, and those of the people who
     delegated to the user today (not their personal acts), annotated `on_behalf_of` (their username);
     soonest due first (the indexed `TaskSchedule.due_at`, tasks without a due date last), then oldest."""
-    base = InboxQuerySet(Task).filter(flow_task_type="HUMAN", status__in=OPEN_STATUSES)
+    base = InboxQuerySet(Task).filter(OPEN_HUMAN)
     if not user.is_authenticated or is_read_only(user):
         return base.none()
     mine = _takes(user)
@@ -102,8 +105,7 @@ def open_tasks_for(user):
     )
     if not principals:  # a delegator's tasks may also be the user's: then one ordinary COUNT
         own, *pool = mine
-        inbox._count_parts = (Task.objects.filter(own, flow_task_type="HUMAN", status__in=OPEN_STATUSES),
-                              *(Task.objects.filter(arm) for arm in pool))
+        inbox._count_parts = (Task.objects.filter(own, OPEN_HUMAN), *(Task.objects.filter(arm) for arm in pool))
     return inbox
 
 
